@@ -1,0 +1,57 @@
+package dev.tenantflags;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A flag prepared for evaluation: scope axes as parallel arrays of hash sets and prerequisites as
+ * direct references, so that evaluating walks arrays and never allocates an iterator.
+ */
+final class CompiledFlag {
+  final Flag flag;
+  final String key;
+  final FlagState state;
+  final boolean archived;
+  final int basisPoints;
+  final String salt;
+  final boolean scopeEmpty;
+  final String[] axisNames;
+  final Set<String>[] axisValues;
+  /** Resolved after every flag of the snapshot is compiled; null entries are unknown keys. */
+  CompiledFlag[] prerequisites;
+  final boolean hasOverrides;
+
+  @SuppressWarnings("unchecked")
+  CompiledFlag(Flag flag, boolean hasOverrides) {
+    this.flag = flag;
+    this.key = flag.key();
+    this.state = flag.state();
+    this.archived = flag.archived();
+    this.basisPoints = flag.rolloutBasisPoints();
+    this.salt = flag.effectiveSalt();
+    this.hasOverrides = hasOverrides;
+    Map<String, Set<String>> axes = flag.scope().axes();
+    this.scopeEmpty = axes.isEmpty();
+    this.axisNames = new String[axes.size()];
+    this.axisValues = new Set[axes.size()];
+    int i = 0;
+    for (Map.Entry<String, Set<String>> axis : axes.entrySet()) {
+      axisNames[i] = axis.getKey();
+      // A HashSet answers contains() in O(1); the record keeps a sorted set for display.
+      axisValues[i] = new HashSet<>(axis.getValue());
+      i++;
+    }
+  }
+
+  /** Whether every axis accepts the tenant's attribute; true for an empty scope. */
+  boolean scopeMatches(TenantKey tenant) {
+    for (int i = 0; i < axisNames.length; i++) {
+      String value = tenant.attribute(axisNames[i]);
+      if (value == null || !axisValues[i].contains(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

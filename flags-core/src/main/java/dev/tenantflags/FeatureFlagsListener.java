@@ -1,0 +1,30 @@
+package dev.tenantflags;
+
+import java.util.Set;
+
+/**
+ * Receives a {@link FeatureFlags} client's status changes and flag changes. Both methods have no-op
+ * defaults; override what you need.
+ *
+ * <p>Callbacks run on the client's refresh thread, one at a time; they must return quickly and should
+ * not throw (an exception is logged and ignored). Thread safety: implementations are called from one
+ * thread at a time.
+ */
+public interface FeatureFlagsListener {
+
+  /**
+   * Called when the client's state changes, e.g. READY to STALE when the store is lost.
+   *
+   * @param previous the status before
+   * @param current the status now
+   */
+  default void onStatusChanged(Status previous, Status current) {}
+
+  /**
+   * Called after a refresh installed flags that differ from the previous ones, including changes made
+   * by other processes.
+   *
+   * @param changedKeys the keys of flags that were created, changed, or removed
+   */
+  default void onFlagsChanged(Set<String> changedKeys) {}
+}

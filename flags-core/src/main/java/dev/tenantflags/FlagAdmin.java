@@ -1,0 +1,480 @@
+package dev.tenantflags;
+
+import dev.tenantflags.spi.FlagStore;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Changes flags, overrides and environments on behalf of one actor, in one client's environment. Every
+ * change is validated first (SPEC §2), stored atomically with its audit entry, and visible to the
+ * client's next evaluation. A rejected change stores nothing and throws an exception naming the
+ * field: {@link FlagValidationException}, {@link FlagNotFoundException}, {@link FlagConflictException},
+ * or {@link dev.tenantflags.spi.FlagStoreException} when the store fails.
+ *
+ * <p>Obtain one with {@link FeatureFlags#admin(String)}; it may change locked overrides. {@link
+ * #respectingLocks()} returns a view that may not, for callers acting for a non-admin role. Every
+ * method accepting a {@code comment} records it as the audit entry's "why" (null for none, at most
+ * 1000 characters).
+ *
+ * <p>Thread safety: safe for concurrent use; concurrent changes to one flag are serialised by its
+ * version (one wins, the others get {@code STALE_VERSION}).
+ */
+public final class FlagAdmin {
+
+  /** Pass as {@code expectedVersion} to update whatever version is stored. */
+  public static final long ANY_VERSION = -1;
+
+  private final FeatureFlags client;
+  private final FlagStore store;
+  private final String environment;
+  private final String actor;
+  private final boolean respectLocks;
+
+  FlagAdmin(FeatureFlags client, String actor, boolean respectLocks) {
+    this.client = client;
+    this.store = client.store();
+    this.environment = client.environment();
+    this.actor = actor;
+    this.respectLocks = respectLocks;
+  }
+
+  /**
+   * Returns a view of this admin that may neither change nor set locked overrides (for actors below
+   * ADMIN).
+   *
+   * @return the restricted admin
+   */
+  public FlagAdmin respectingLocks() {
+    return new FlagAdmin(client, actor, true);
+  }
+
+  /**
+   * Returns the actor recorded in the audit log.
+   *
+   * @return the actor
+   */
+  public String actor() {
+    return actor;
+  }
+
+  /**
+   * Returns the environment this admin changes.
+   *
+   * @return the environment name
+   */
+  public String environment() {
+    return environment;
+  }
+
+  // ---- reads (straight from the store) ----------------------------------------------------------
+
+  /**
+   * Reads one flag from the store.
+   *
+   * @param key the flag key
+   * @return the flag, archived or not, or empty
+   */
+  public Optional<Flag> flag(String key) {
+    return store.loadFlag(environment, key);
+  }
+
+  /**
+   * Reads every flag of the environment from the store, archived ones included.
+   *
+   * @return the flags in key order
+   */
+  public List<Flag> flags() {
+    return store.loadFlags(environment).flags();
+  }
+
+  /**
+   * Reads every tenant's override of one flag.
+   *
+   * @param key the flag key
+   * @return the overrides in tenant order
+   */
+  public List<Override> overrides(String key) {
+    return store.loadFlagOverrides(environment, key);
+  }
+
+  /**
+   * Reads one tenant's overrides over all flags.
+   *
+   * @param tenantId the tenant id
+   * @return the overrides in flag order
+   */
+  public List<Override> tenantOverrides(String tenantId) {
+    return store.loadTenantOverrides(environment, Checks.tenantId("tenantId", tenantId));
+  }
+
+  /**
+   * Returns a flag's audit entries, newest first.
+   *
+   * @param key the flag key
+   * @param limit 1 to 1000
+   * @return the entries
+   * @throws FlagValidationException if the limit is out of range
+   */
+  public List<AuditEntry> history(String key, int limit) {
+    return store.audit(new AuditQuery(environment, key, null, null, null, limit));
+  }
+
+  /**
+   * Queries the audit log.
+   *
+   * @param query the filter
+   * @return matching entries, newest first
+   */
+  public List<AuditEntry> audit(AuditQuery query) {
+    return store.audit(query);
+  }
+
+  /**
+   * Lists the store's environments.
+   *
+   * @return the environments
+   */
+  public List<Environment> environments() {
+    return store.environments();
+  }
+
+  // ---- flag changes -----------------------------------------------------------------------------
+
+  /**
+   * Creates a flag (version 1).
+   *
+   * @param flag the flag; its version and change metadata are ignored
+   * @param comment why, or null
+   * @return the stored flag
+   * @throws FlagConflictException {@code ALREADY_EXISTS} if the key is taken (even by an archived flag)
+   * @throws FlagValidationException if a prerequisite is unknown or would form a cycle
+   */
+  public Flag create(Flag flag, String comment) {
+    Checks.notNull("flag", flag);
+    checkComment(comment);
+    checkPrerequisites(flag);
+    Instant now = client.clock().instant();
+    Flag stored = flag.withVersion(1, now, actor);
+    store.createFlag(environment, stored, entry(now, AuditAction.FLAG_CREATED, stored.key(), null, null, json(stored), comment));
+    client.refreshNow();
+    return stored;
+  }
+
+  /**
+   * Changes a flag: reads it, applies {@code change}, validates, and stores it if its version is still
+   * {@code expectedVersion}.
+   *
+   * @param key the flag key
+   * @param expectedVersion the version the caller read, or {@link #ANY_VERSION}
+   * @param change derives the new flag from the stored one (e.g. {@code f -> f.withState(ON)}); it may
+   *     not change the key
+   * @param comment why, or null
+   * @return the stored flag
+   * @throws FlagNotFoundException if there is no such flag
+   * @throws FlagConflictException {@code STALE_VERSION} if the flag changed since {@code
+   *     expectedVersion}
+   * @throws FlagValidationException if the result is invalid, changes the key, or has an unknown or
+   *     cyclic prerequisite
+   */
+  public Flag update(String key, long expectedVersion, UnaryOperator<Flag> change, String comment) {
+    Checks.notNull("change", change);
+    return change(key, expectedVersion, change, AuditAction.FLAG_UPDATED, comment);
+  }
+
+  /**
+   * Archives (soft-deletes) a flag: it evaluates false and keeps its history.
+   *
+   * @param key the flag key
+   * @param comment why, or null
+   * @return the stored flag
+   * @throws FlagNotFoundException if there is no such flag
+   */
+  public Flag archive(String key, String comment) {
+    return change(key, ANY_VERSION, f -> f.withArchived(true), AuditAction.FLAG_ARCHIVED, comment);
+  }
+
+  /**
+   * Restores an archived flag.
+   *
+   * @param key the flag key
+   * @param comment why, or null
+   * @return the stored flag
+   * @throws FlagNotFoundException if there is no such flag
+   */
+  public Flag restore(String key, String comment) {
+    return change(key, ANY_VERSION, f -> f.withArchived(false), AuditAction.FLAG_RESTORED, comment);
+  }
+
+  /**
+   * The kill switch: sets a flag's state to {@code OFF}, which beats every override and rule.
+   *
+   * @param key the flag key
+   * @param comment why, or null
+   * @return the stored flag
+   * @throws FlagNotFoundException if there is no such flag
+   */
+  public Flag kill(String key, String comment) {
+    return change(key, ANY_VERSION, f -> f.withState(FlagState.OFF), AuditAction.FLAG_KILLED, comment);
+  }
+
+  /**
+   * Declares a flag from code or configuration: creates it when absent; when present, brings it to
+   * the declaration only if nobody but {@code ensure} changed it since (its last change was made by
+   * this actor through {@code ensure}), so operators' edits survive restarts.
+   *
+   * @param declared the declared flag
+   * @return what happened
+   */
+  public EnsureResult ensure(Flag declared) {
+    Checks.notNull("flag", declared);
+    Optional<Flag> existing = store.loadFlag(environment, declared.key());
+    if (existing.isEmpty()) {
+      try {
+        create(declared, "declared by ensure");
+        return EnsureResult.CREATED;
+      } catch (FlagConflictException e) {
+        // Another instance declared it at the same moment; theirs stands.
+        return EnsureResult.UNCHANGED;
+      }
+    }
+    Flag current = existing.get();
+    if (current.sameConfiguration(declared.withVersion(current.version(), current.updatedAt(), current.updatedBy()))) {
+      return EnsureResult.UNCHANGED;
+    }
+    if (!ensureMarker().equals(current.updatedBy())) {
+      return EnsureResult.KEPT_OPERATOR_CHANGES;
+    }
+    try {
+      change(current.key(), current.version(), f -> declared.withArchived(f.archived()),
+          AuditAction.FLAG_UPDATED, "declared by ensure");
+      return EnsureResult.UPDATED;
+    } catch (FlagConflictException e) {
+      return EnsureResult.KEPT_OPERATOR_CHANGES;
+    }
+  }
+
+  /** The actor name stamped on flags written by ensure; anything else is an operator's edit. */
+  private String ensureMarker() {
+    return actor;
+  }
+
+  private Flag change(String key, long expectedVersion, UnaryOperator<Flag> change, AuditAction action, String comment) {
+    Checks.flagKey("key", key);
+    checkComment(comment);
+    Flag current = store.loadFlag(environment, key)
+        .orElseThrow(() -> new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist"));
+    if (expectedVersion != ANY_VERSION && current.version() != expectedVersion) {
+      throw new FlagConflictException(
+          FlagConflictException.Kind.STALE_VERSION,
+          "version of flag " + Checks.quote(key) + " is " + current.version() + ", not " + expectedVersion);
+    }
+    Flag changed = Checks.notNull("flag", change.apply(current));
+    if (!changed.key().equals(key)) {
+      throw new FlagValidationException("key", "key is immutable: " + Checks.quote(changed.key()));
+    }
+    checkPrerequisites(changed);
+    Instant now = client.clock().instant();
+    Flag stored = changed.withVersion(current.version() + 1, now, actor);
+    store.updateFlag(environment, stored, current.version(),
+        entry(now, action, key, null, json(current), json(stored), comment));
+    client.refreshNow();
+    return stored;
+  }
+
+  // ---- overrides ----------------------------------------------------------------------------------
+
+  /**
+   * Sets a tenant's override of a flag (creating or replacing it).
+   *
+   * @param key the flag key
+   * @param tenantId the tenant id
+   * @param enabled the value the tenant gets
+   * @param locked whether only an admin may change it afterwards
+   * @param note free text shown with the override, or null
+   * @param comment why, or null
+   * @return the stored override
+   * @throws FlagNotFoundException if the flag does not exist
+   * @throws FlagConflictException {@code LOCKED} when this admin respects locks and the override is
+   *     locked or would become locked
+   */
+  public Override setOverride(String key, String tenantId, boolean enabled, boolean locked, String note, String comment) {
+    Checks.flagKey("key", key);
+    Checks.tenantId("tenantId", tenantId);
+    checkComment(comment);
+    Instant now = client.clock().instant();
+    Override next = new Override(key, tenantId, enabled, locked, note, now, actor);
+    if (store.loadFlag(environment, key).isEmpty()) {
+      throw new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist");
+    }
+    Override previous = existingOverride(key, tenantId);
+    if (respectLocks && (locked || (previous != null && previous.locked()))) {
+      throw locked(key, tenantId);
+    }
+    store.putOverride(environment, next,
+        entry(now, AuditAction.OVERRIDE_SET, key, tenantId, previous == null ? null : json(previous), json(next), comment));
+    client.refreshNow();
+    return next;
+  }
+
+  /**
+   * Removes a tenant's override of a flag.
+   *
+   * @param key the flag key
+   * @param tenantId the tenant id
+   * @param comment why, or null
+   * @throws FlagNotFoundException if there is no such override
+   * @throws FlagConflictException {@code LOCKED} when this admin respects locks and it is locked
+   */
+  public void clearOverride(String key, String tenantId, String comment) {
+    Checks.flagKey("key", key);
+    Checks.tenantId("tenantId", tenantId);
+    checkComment(comment);
+    Override previous = existingOverride(key, tenantId);
+    if (previous == null) {
+      throw new FlagNotFoundException(
+          "override of flag " + Checks.quote(key) + " for tenant " + Checks.quote(tenantId) + " does not exist");
+    }
+    if (respectLocks && previous.locked()) {
+      throw locked(key, tenantId);
+    }
+    Instant now = client.clock().instant();
+    store.deleteOverride(environment, key, tenantId,
+        entry(now, AuditAction.OVERRIDE_CLEARED, key, tenantId, json(previous), null, comment));
+    client.refreshNow();
+  }
+
+  private Override existingOverride(String key, String tenantId) {
+    for (Override o : store.loadTenantOverrides(environment, tenantId)) {
+      if (o.flagKey().equals(key)) {
+        return o;
+      }
+    }
+    return null;
+  }
+
+  private static FlagConflictException locked(String key, String tenantId) {
+    return new FlagConflictException(
+        FlagConflictException.Kind.LOCKED,
+        "override of flag " + Checks.quote(key) + " for tenant " + Checks.quote(tenantId)
+            + " is locked; only an admin may change locked overrides");
+  }
+
+  // ---- environments ---------------------------------------------------------------------------
+
+  /**
+   * Creates an environment.
+   *
+   * @param name {@code ^[a-z0-9_-]{1,32}$}
+   * @param isProtected whether only ADMIN may change anything in it
+   * @param comment why, or null
+   * @return the environment
+   * @throws FlagConflictException {@code ALREADY_EXISTS} if it exists
+   */
+  public Environment createEnvironment(String name, boolean isProtected, String comment) {
+    checkComment(comment);
+    Environment env = new Environment(name, isProtected);
+    Instant now = client.clock().instant();
+    store.createEnvironment(env, new AuditEntry(0, now, actor, AuditAction.ENVIRONMENT_CREATED, name,
+        null, null, null, Json.write(FlagExport.toMap(env)), comment));
+    return env;
+  }
+
+  /**
+   * Deletes an environment with all its flags and overrides; the audit log keeps their history.
+   *
+   * @param name the environment
+   * @param comment why, or null
+   * @throws FlagNotFoundException if it does not exist
+   */
+  public void deleteEnvironment(String name, String comment) {
+    Checks.environment(name);
+    checkComment(comment);
+    Environment existing = null;
+    for (Environment e : store.environments()) {
+      if (e.name().equals(name)) {
+        existing = e;
+      }
+    }
+    if (existing == null) {
+      throw new FlagNotFoundException("environment " + Checks.quote(name) + " does not exist");
+    }
+    Instant now = client.clock().instant();
+    store.deleteEnvironment(name, new AuditEntry(0, now, actor, AuditAction.ENVIRONMENT_DELETED, name,
+        null, null, Json.write(FlagExport.toMap(existing)), null, comment));
+    if (name.equals(environment)) {
+      client.refreshNow();
+    }
+  }
+
+  /**
+   * Exports the environment's flags and overrides in the {@link FlagExport} format (for a bootstrap
+   * file or a backup).
+   *
+   * @return the export
+   */
+  public FlagExport export() {
+    var set = store.loadFlags(environment);
+    List<Override> overrides = new java.util.ArrayList<>();
+    for (String key : new java.util.TreeSet<>(set.flagsWithOverrides())) {
+      overrides.addAll(store.loadFlagOverrides(environment, key));
+    }
+    return new FlagExport(environment, set.version(), set.flags(), overrides);
+  }
+
+  // ---- validation -------------------------------------------------------------------------------
+
+  /** Every prerequisite exists and the new edges close no cycle. */
+  private void checkPrerequisites(Flag flag) {
+    if (flag.prerequisites().isEmpty()) {
+      return;
+    }
+    Map<String, List<String>> graph = new HashMap<>();
+    for (Flag f : store.loadFlags(environment).flags()) {
+      graph.put(f.key(), f.prerequisites());
+    }
+    for (String p : flag.prerequisites()) {
+      if (!graph.containsKey(p)) {
+        throw new FlagValidationException(
+            "prerequisites", "prerequisites names an unknown flag: " + Checks.quote(p));
+      }
+    }
+    graph.put(flag.key(), flag.prerequisites());
+    // A cycle through the changed flag exists iff its key is reachable from its prerequisites.
+    Deque<String> todo = new ArrayDeque<>(flag.prerequisites());
+    Set<String> seen = new HashSet<>();
+    while (!todo.isEmpty()) {
+      String next = todo.pop();
+      if (next.equals(flag.key())) {
+        throw new FlagValidationException(
+            "prerequisites", "prerequisites would form a cycle through " + Checks.quote(flag.key()));
+      }
+      if (seen.add(next)) {
+        todo.addAll(graph.getOrDefault(next, List.of()));
+      }
+    }
+  }
+
+  private static void checkComment(String comment) {
+    Checks.text("comment", comment, Checks.MAX_TEXT);
+  }
+
+  private AuditEntry entry(Instant at, AuditAction action, String key, String tenantId, String before, String after, String comment) {
+    return new AuditEntry(0, at, actor, action, environment, key, tenantId, before, after, comment);
+  }
+
+  private static String json(Flag flag) {
+    return Json.write(FlagExport.toMap(flag));
+  }
+
+  private static String json(Override override) {
+    return Json.write(FlagExport.toMap(override));
+  }
+}

@@ -1,0 +1,299 @@
+package dev.tenantflags;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/*
+ * Why a hand-written JSON codec: flags-core may depend on slf4j-api and Caffeine only, yet it writes
+ * audit before/after JSON and reads bootstrap and seed files. The format is small and fixed (objects,
+ * arrays, strings, numbers, booleans, null), so this covers RFC 8259 for exactly that and nothing else.
+ * Modules that may use Jackson (flags-servlet) do, and read and write the same shape.
+ */
+/** Minimal RFC 8259 reader and writer for the export format. */
+final class Json {
+  private static final int MAX_DEPTH = 64;
+
+  private final String text;
+  private int pos;
+  private int depth;
+
+  private Json(String text) {
+    this.text = text;
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  static String write(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(out, value);
+    return out.toString();
+  }
+
+  static void write(StringBuilder out, Object value) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof String s) {
+      string(out, s);
+    } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+      out.append(value);
+    } else if (value instanceof BigDecimal d) {
+      out.append(d.toPlainString());
+    } else if (value instanceof Map<?, ?> map) {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        string(out, String.valueOf(e.getKey()));
+        out.append(':');
+        write(out, e.getValue());
+      }
+      out.append('}');
+    } else if (value instanceof Iterable<?> items) {
+      out.append('[');
+      Iterator<?> it = items.iterator();
+      while (it.hasNext()) {
+        write(out, it.next());
+        if (it.hasNext()) {
+          out.append(',');
+        }
+      }
+      out.append(']');
+    } else {
+      string(out, value.toString());
+    }
+  }
+
+  private static void string(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          // Escaping <, > and & keeps JSON safe to embed in HTML as well.
+          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /**
+   * Parses JSON into maps (insertion-ordered), lists, strings, BigDecimals, booleans and null.
+   *
+   * @throws FlagValidationException naming {@code json} and the position of the first error
+   */
+  static Object parse(String text) {
+    Json json = new Json(text);
+    json.skipSpace();
+    Object value = json.value();
+    json.skipSpace();
+    if (json.pos != text.length()) {
+      throw json.error("unexpected text after the value");
+    }
+    return value;
+  }
+
+  private Object value() {
+    if (pos >= text.length()) {
+      throw error("unexpected end of input");
+    }
+    char c = text.charAt(pos);
+    switch (c) {
+      case '{':
+        return object();
+      case '[':
+        return array();
+      case '"':
+        return string();
+      case 't':
+        return literal("true", Boolean.TRUE);
+      case 'f':
+        return literal("false", Boolean.FALSE);
+      case 'n':
+        return literal("null", null);
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          return number();
+        }
+        throw error("unexpected character '" + c + "'");
+    }
+  }
+
+  private Map<String, Object> object() {
+    enter();
+    pos++;
+    Map<String, Object> map = new LinkedHashMap<>();
+    skipSpace();
+    if (peek() == '}') {
+      pos++;
+      depth--;
+      return map;
+    }
+    while (true) {
+      skipSpace();
+      if (peek() != '"') {
+        throw error("expected a field name");
+      }
+      String name = string();
+      skipSpace();
+      expect(':');
+      skipSpace();
+      if (map.containsKey(name)) {
+        throw error("duplicate field '" + name + "'");
+      }
+      map.put(name, value());
+      skipSpace();
+      char c = next();
+      if (c == '}') {
+        depth--;
+        return map;
+      }
+      if (c != ',') {
+        throw error("expected ',' or '}'");
+      }
+    }
+  }
+
+  private List<Object> array() {
+    enter();
+    pos++;
+    List<Object> list = new ArrayList<>();
+    skipSpace();
+    if (peek() == ']') {
+      pos++;
+      depth--;
+      return list;
+    }
+    while (true) {
+      skipSpace();
+      list.add(value());
+      skipSpace();
+      char c = next();
+      if (c == ']') {
+        depth--;
+        return list;
+      }
+      if (c != ',') {
+        throw error("expected ',' or ']'");
+      }
+    }
+  }
+
+  private String string() {
+    pos++;
+    StringBuilder out = new StringBuilder();
+    while (true) {
+      char c = next();
+      if (c == '"') {
+        return out.toString();
+      }
+      if (c < 0x20) {
+        throw error("control character in string");
+      }
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      char e = next();
+      switch (e) {
+        case '"', '\\', '/' -> out.append(e);
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> {
+          if (pos + 4 > text.length()) {
+            throw error("truncated \\u escape");
+          }
+          try {
+            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+          } catch (NumberFormatException ex) {
+            throw error("bad \\u escape");
+          }
+          pos += 4;
+        }
+        default -> throw error("bad escape '\\" + e + "'");
+      }
+    }
+  }
+
+  private BigDecimal number() {
+    int start = pos;
+    while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
+      pos++;
+    }
+    try {
+      return new BigDecimal(text.substring(start, pos));
+    } catch (NumberFormatException e) {
+      pos = start;
+      throw error("bad number");
+    }
+  }
+
+  private Object literal(String word, Object value) {
+    if (!text.startsWith(word, pos)) {
+      throw error("unexpected token");
+    }
+    pos += word.length();
+    return value;
+  }
+
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw error("nesting deeper than " + MAX_DEPTH);
+    }
+  }
+
+  private void skipSpace() {
+    while (pos < text.length()) {
+      char c = text.charAt(pos);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return;
+      }
+      pos++;
+    }
+  }
+
+  private char peek() {
+    if (pos >= text.length()) {
+      throw error("unexpected end of input");
+    }
+    return text.charAt(pos);
+  }
+
+  private char next() {
+    char c = peek();
+    pos++;
+    return c;
+  }
+
+  private void expect(char c) {
+    if (next() != c) {
+      pos--;
+      throw error("expected '" + c + "'");
+    }
+  }
+
+  private FlagValidationException error(String what) {
+    return new FlagValidationException("json", "json is malformed at offset " + pos + ": " + what);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.tenantflags;
+
+import dev.tenantflags.spi.FlagSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable, compiled view of one environment's flags at one change version. The client publishes
+ * it through one volatile field; readers never see it change.
+ */
+final class Snapshot {
+  final long version;
+  final boolean bootstrap;
+  final List<Flag> flags;
+  final Map<String, CompiledFlag> byKey;
+  /** Non-archived flags in key order, for evaluateAll. */
+  final CompiledFlag[] active;
+  final boolean anyOverrides;
+
+  Snapshot(FlagSet set, boolean bootstrap) {
+    this.version = set.version();
+    this.bootstrap = bootstrap;
+    this.flags = set.flags();
+    Map<String, CompiledFlag> map = new HashMap<>();
+    List<CompiledFlag> activeList = new ArrayList<>();
+    for (Flag flag : set.flags()) {
+      CompiledFlag compiled = new CompiledFlag(flag, set.flagsWithOverrides().contains(flag.key()));
+      map.put(flag.key(), compiled);
+      if (!flag.archived()) {
+        activeList.add(compiled);
+      }
+    }
+    for (CompiledFlag compiled : map.values()) {
+      List<String> keys = compiled.flag.prerequisites();
+      CompiledFlag[] resolved = new CompiledFlag[keys.size()];
+      for (int i = 0; i < resolved.length; i++) {
+        resolved[i] = map.get(keys.get(i));
+      }
+      compiled.prerequisites = resolved;
+    }
+    activeList.sort((a, b) -> a.key.compareTo(b.key));
+    this.byKey = map;
+    this.active = activeList.toArray(new CompiledFlag[0]);
+    this.anyOverrides = !set.flagsWithOverrides().isEmpty();
+  }
+
+  CompiledFlag flag(String key) {
+    return byKey.get(key);
+  }
+}

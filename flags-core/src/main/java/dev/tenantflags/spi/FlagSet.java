@@ -1,0 +1,31 @@
+package dev.tenantflags.spi;
+
+import dev.tenantflags.Flag;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Every flag of one environment as of one change version, as returned by {@link
+ * FlagStore#loadFlags(String)}.
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param version the environment's change version the flags reflect (see {@link
+ *     FlagStore#changeVersion(String)})
+ * @param flags every flag of the environment, archived ones included, in key order
+ * @param flagsWithOverrides keys of the flags that have at least one tenant override; the client skips
+ *     override look-ups for every other flag
+ */
+public record FlagSet(long version, List<Flag> flags, Set<String> flagsWithOverrides) {
+
+  /**
+   * Creates a flag set, copying both collections.
+   *
+   * @throws NullPointerException if a collection is null
+   */
+  public FlagSet {
+    flags = List.copyOf(Objects.requireNonNull(flags, "flags"));
+    flagsWithOverrides = Set.copyOf(Objects.requireNonNull(flagsWithOverrides, "flagsWithOverrides"));
+  }
+}

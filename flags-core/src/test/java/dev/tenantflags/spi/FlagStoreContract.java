@@ -1,0 +1,337 @@
+package dev.tenantflags.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tenantflags.AuditAction;
+import dev.tenantflags.AuditEntry;
+import dev.tenantflags.AuditQuery;
+import dev.tenantflags.Environment;
+import dev.tenantflags.Flag;
+import dev.tenantflags.FlagConflictException;
+import dev.tenantflags.FlagNotFoundException;
+import dev.tenantflags.FlagState;
+import dev.tenantflags.Override;
+import dev.tenantflags.Scope;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compatibility kit every {@link FlagStore} must pass. Extend it, implement {@link #newStore()}
+ * to return an empty store (a fresh database or schema), and every test here runs against your store.
+ *
+ * <p>Published in the {@code flags-core} test-jar ({@code <type>test-jar</type>}).
+ */
+public abstract class FlagStoreContract {
+
+  /** The environment most tests write to. */
+  protected static final String ENV = "contract";
+
+  /** The store under test, created before each test. */
+  protected FlagStore store;
+
+  /**
+   * Returns a new, empty store.
+   *
+   * @return the store; closed after each test
+   */
+  protected abstract FlagStore newStore();
+
+  @BeforeEach
+  void openStore() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  /** A timestamp the store can round-trip exactly (millisecond precision). */
+  protected static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  protected static Flag flag(String key, long version) {
+    return Flag.of(key).withVersion(version, now(), "tester");
+  }
+
+  protected static AuditEntry audit(AuditAction action, String key, String tenant) {
+    return new AuditEntry(0, now(), "tester", action, ENV, key, tenant, null, "{}", "why");
+  }
+
+  protected AuditEntry create(Flag flag) {
+    return store.createFlag(ENV, flag, audit(AuditAction.FLAG_CREATED, flag.key(), null));
+  }
+
+  protected AuditEntry put(String key, String tenant, boolean enabled) {
+    Override o = new Override(key, tenant, enabled, false, null, now(), "tester");
+    return store.putOverride(ENV, o, audit(AuditAction.OVERRIDE_SET, key, tenant));
+  }
+
+  @Test
+  void loadFlags_untouchedEnvironment_isEmptyAtVersionZero() {
+    FlagSet set = store.loadFlags("nowhere");
+    assertThat(set.flags()).isEmpty();
+    assertThat(set.version()).isZero();
+    assertThat(store.changeVersion("nowhere")).isZero();
+    assertThat(store.loadFlag("nowhere", "a")).isEmpty();
+    assertThat(store.loadTenantOverrides("nowhere", "t")).isEmpty();
+  }
+
+  @Test
+  void createFlag_roundTripsEveryField() {
+    Flag flag = Flag.of("full.flag-1")
+        .withDescription("d\u00e9scription with 'quotes' and \"double\" and %_")
+        .withModule("fin")
+        .withState(FlagState.ROLLOUT)
+        .withRolloutPercent("25.55")
+        .withRolloutSalt("shared-salt")
+        .withScope(Scope.of("plan", "pro", "enterprise").with("tenant", List.of("acme", "ключ")))
+        .withTenantEditable(true)
+        .withTags(Set.of("beta", "experimental"))
+        .withVersion(1, now(), "alice");
+    store.createFlag(ENV, Flag.of("base").withVersion(1, now(), "alice"), audit(AuditAction.FLAG_CREATED, "base", null));
+    Flag withPrereq = flag.withPrerequisites(List.of("base"));
+    create(withPrereq);
+
+    assertThat(store.loadFlag(ENV, "full.flag-1")).contains(withPrereq);
+    assertThat(store.loadFlags(ENV).flags()).containsExactly(Flag.of("base").withVersion(1, store.loadFlag(ENV, "base").get().updatedAt(), "alice"), withPrereq);
+  }
+
+  @Test
+  void createFlag_existingKey_isAlreadyExistsAndChangesNothing() {
+    create(flag("a", 1));
+    long version = store.changeVersion(ENV);
+    int auditSize = store.audit(AuditQuery.recent(ENV, 100)).size();
+
+    assertThatThrownBy(() -> create(flag("a", 1).withDescription("other")))
+        .isInstanceOfSatisfying(FlagConflictException.class,
+            e -> assertThat(e.kind()).isEqualTo(FlagConflictException.Kind.ALREADY_EXISTS));
+
+    assertThat(store.loadFlag(ENV, "a").get().description()).isEmpty();
+    assertThat(store.changeVersion(ENV)).isEqualTo(version);
+    assertThat(store.audit(AuditQuery.recent(ENV, 100))).hasSize(auditSize);
+  }
+
+  @Test
+  void updateFlag_expectedVersion_replacesAndBumpsChangeVersion() {
+    create(flag("a", 1));
+    long before = store.changeVersion(ENV);
+
+    store.updateFlag(ENV, flag("a", 2).withState(FlagState.ON), 1, audit(AuditAction.FLAG_UPDATED, "a", null));
+
+    assertThat(store.loadFlag(ENV, "a").get().state()).isEqualTo(FlagState.ON);
+    assertThat(store.loadFlag(ENV, "a").get().version()).isEqualTo(2);
+    assertThat(store.changeVersion(ENV)).isGreaterThan(before);
+  }
+
+  @Test
+  void updateFlag_staleVersion_isStaleVersionAndChangesNothing() {
+    create(flag("a", 1));
+    store.updateFlag(ENV, flag("a", 2), 1, audit(AuditAction.FLAG_UPDATED, "a", null));
+    long version = store.changeVersion(ENV);
+
+    assertThatThrownBy(() -> store.updateFlag(ENV, flag("a", 2).withState(FlagState.ON), 1,
+            audit(AuditAction.FLAG_UPDATED, "a", null)))
+        .isInstanceOfSatisfying(FlagConflictException.class,
+            e -> assertThat(e.kind()).isEqualTo(FlagConflictException.Kind.STALE_VERSION));
+
+    assertThat(store.loadFlag(ENV, "a").get().state()).isEqualTo(FlagState.OFF);
+    assertThat(store.changeVersion(ENV)).isEqualTo(version);
+    assertThat(store.audit(new AuditQuery(ENV, "a", null, null, null, 10))).hasSize(2);
+  }
+
+  @Test
+  void updateFlag_missingFlag_isNotFound() {
+    assertThatThrownBy(() -> store.updateFlag(ENV, flag("ghost", 2), 1, audit(AuditAction.FLAG_UPDATED, "ghost", null)))
+        .isInstanceOf(FlagNotFoundException.class);
+    assertThat(store.loadFlag(ENV, "ghost")).isEmpty();
+  }
+
+  @Test
+  void overrides_putReplaceDelete_readableByTenantAndByFlag() {
+    create(flag("a", 1));
+    create(flag("b", 1));
+    put("a", "acme", true);
+    put("b", "acme", false);
+    put("a", "globex", false);
+    put("a", "acme", false);
+
+    assertThat(store.loadTenantOverrides(ENV, "acme"))
+        .extracting(Override::flagKey, Override::enabled)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", false), org.assertj.core.groups.Tuple.tuple("b", false));
+    assertThat(store.loadFlagOverrides(ENV, "a")).extracting(Override::tenantId).containsExactly("acme", "globex");
+    assertThat(store.loadFlags(ENV).flagsWithOverrides()).containsExactlyInAnyOrder("a", "b");
+
+    store.deleteOverride(ENV, "b", "acme", audit(AuditAction.OVERRIDE_CLEARED, "b", "acme"));
+
+    assertThat(store.loadTenantOverrides(ENV, "acme")).extracting(Override::flagKey).containsExactly("a");
+    assertThat(store.loadFlags(ENV).flagsWithOverrides()).containsExactly("a");
+  }
+
+  @Test
+  void putOverride_unknownFlag_isNotFound() {
+    assertThatThrownBy(() -> put("ghost", "acme", true)).isInstanceOf(FlagNotFoundException.class);
+    assertThat(store.loadTenantOverrides(ENV, "acme")).isEmpty();
+  }
+
+  @Test
+  void deleteOverride_missing_isNotFound() {
+    create(flag("a", 1));
+    assertThatThrownBy(() -> store.deleteOverride(ENV, "a", "nobody", audit(AuditAction.OVERRIDE_CLEARED, "a", "nobody")))
+        .isInstanceOf(FlagNotFoundException.class);
+  }
+
+  @Test
+  void override_roundTripsLockedNoteAndMetadata() {
+    create(flag("a", 1));
+    Instant at = now();
+    Override o = new Override("a", "acme", true, true, "contract says so", at, "bob");
+    store.putOverride(ENV, o, audit(AuditAction.OVERRIDE_SET, "a", "acme"));
+    assertThat(store.loadTenantOverrides(ENV, "acme")).containsExactly(o);
+  }
+
+  @Test
+  void tenantIds_areExact_notPatterns() {
+    create(flag("a", 1));
+    put("a", "ac%", true);
+    put("a", "a_me", true);
+    assertThat(store.loadTenantOverrides(ENV, "acme")).isEmpty();
+    assertThat(store.loadTenantOverrides(ENV, "ACME")).isEmpty();
+    assertThat(store.loadTenantOverrides(ENV, "ac%")).hasSize(1);
+  }
+
+  @Test
+  void oddStrings_roundTripExactly() {
+    String odd = "x'; DROP TABLE flags; --\"%_\u00e9\u4e2d\ud83d\ude00";
+    String longId = "t".repeat(256);
+    create(flag("odd", 1).withDescription(odd));
+    put("odd", odd, true);
+    put("odd", longId, false);
+    assertThat(store.loadFlag(ENV, "odd").get().description()).isEqualTo(odd);
+    assertThat(store.loadTenantOverrides(ENV, odd)).extracting(Override::tenantId).containsExactly(odd);
+    assertThat(store.loadTenantOverrides(ENV, longId)).extracting(Override::tenantId).containsExactly(longId);
+  }
+
+  @Test
+  void environments_areIsolated() {
+    create(flag("a", 1));
+    assertThat(store.loadFlag("other", "a")).isEmpty();
+    store.createFlag("other", flag("a", 1).withState(FlagState.ON), audit(AuditAction.FLAG_CREATED, "a", null));
+    assertThat(store.loadFlag(ENV, "a").get().state()).isEqualTo(FlagState.OFF);
+    assertThat(store.loadFlag("other", "a").get().state()).isEqualTo(FlagState.ON);
+  }
+
+  @Test
+  void firstWrite_createsEnvironmentImplicitly_productionProtected() {
+    store.createFlag("production", flag("a", 1), audit(AuditAction.FLAG_CREATED, "a", null));
+    store.createFlag("staging", flag("a", 1), audit(AuditAction.FLAG_CREATED, "a", null));
+    assertThat(store.environments()).contains(new Environment("production", true), new Environment("staging", false));
+  }
+
+  @Test
+  void createEnvironment_thenDuplicate_isAlreadyExists() {
+    AuditEntry entry = new AuditEntry(0, now(), "tester", AuditAction.ENVIRONMENT_CREATED, "qa", null, null, null, "{}", null);
+    store.createEnvironment(new Environment("qa", true), entry);
+    assertThat(store.environments()).contains(new Environment("qa", true));
+    assertThatThrownBy(() -> store.createEnvironment(new Environment("qa", false), entry))
+        .isInstanceOf(FlagConflictException.class);
+    assertThat(store.environments()).contains(new Environment("qa", true));
+  }
+
+  @Test
+  void deleteEnvironment_removesFlagsKeepsAuditAndVersionKeepsRising() {
+    create(flag("a", 1));
+    put("a", "acme", true);
+    long before = store.changeVersion(ENV);
+
+    store.deleteEnvironment(ENV, new AuditEntry(0, now(), "tester", AuditAction.ENVIRONMENT_DELETED, ENV, null, null, "{}", null, null));
+
+    assertThat(store.environments()).extracting(Environment::name).doesNotContain(ENV);
+    assertThat(store.loadFlags(ENV).flags()).isEmpty();
+    assertThat(store.loadTenantOverrides(ENV, "acme")).isEmpty();
+    assertThat(store.changeVersion(ENV)).isGreaterThanOrEqualTo(before);
+    assertThat(store.audit(AuditQuery.recent(ENV, 10))).extracting(AuditEntry::action)
+        .contains(AuditAction.ENVIRONMENT_DELETED, AuditAction.OVERRIDE_SET, AuditAction.FLAG_CREATED);
+
+    create(flag("a", 1));
+    assertThat(store.changeVersion(ENV)).isGreaterThan(before);
+  }
+
+  @Test
+  void deleteEnvironment_missing_isNotFound() {
+    assertThatThrownBy(() -> store.deleteEnvironment("ghost",
+            new AuditEntry(0, now(), "tester", AuditAction.ENVIRONMENT_DELETED, "ghost", null, null, null, null, null)))
+        .isInstanceOf(FlagNotFoundException.class);
+  }
+
+  @Test
+  void audit_assignsIncreasingIds_newestFirst_andFilters() {
+    AuditEntry first = create(flag("a", 1));
+    AuditEntry second = put("a", "acme", true);
+    AuditEntry third = create(flag("b", 1));
+    assertThat(first.id()).isPositive();
+    assertThat(second.id()).isGreaterThan(first.id());
+    assertThat(third.id()).isGreaterThan(second.id());
+
+    List<AuditEntry> all = store.audit(AuditQuery.recent(ENV, 10));
+    assertThat(all).extracting(AuditEntry::id).containsExactly(third.id(), second.id(), first.id());
+    AuditEntry stored = all.get(1);
+    assertThat(stored.action()).isEqualTo(AuditAction.OVERRIDE_SET);
+    assertThat(stored.actor()).isEqualTo("tester");
+    assertThat(stored.flagKey()).isEqualTo("a");
+    assertThat(stored.tenantId()).isEqualTo("acme");
+    assertThat(stored.after()).isEqualTo("{}");
+    assertThat(stored.before()).isNull();
+    assertThat(stored.comment()).isEqualTo("why");
+
+    assertThat(store.audit(new AuditQuery(ENV, "a", null, null, null, 10))).hasSize(2);
+    assertThat(store.audit(new AuditQuery(ENV, null, null, "acme", null, 10))).containsExactly(stored);
+    assertThat(store.audit(new AuditQuery(ENV, null, "nobody", null, null, 10))).isEmpty();
+    assertThat(store.audit(new AuditQuery(ENV, null, null, null, third.id(), 10)))
+        .extracting(AuditEntry::id).containsExactly(second.id(), first.id());
+    assertThat(store.audit(AuditQuery.recent(ENV, 1))).extracting(AuditEntry::id).containsExactly(third.id());
+    assertThat(store.audit(AuditQuery.recent("elsewhere", 10))).isEmpty();
+  }
+
+  @Test
+  void changesSince_namesTenantsWhoseOverridesChanged() {
+    create(flag("a", 1));
+    long v0 = store.changeVersion(ENV);
+    put("a", "acme", true);
+    long v1 = store.changeVersion(ENV);
+    put("a", "globex", true);
+    store.updateFlag(ENV, flag("a", 2), 1, audit(AuditAction.FLAG_UPDATED, "a", null));
+    long v3 = store.changeVersion(ENV);
+
+    ChangeSet all = store.changesSince(ENV, v0);
+    assertThat(all.version()).isGreaterThanOrEqualTo(v3);
+    if (all.complete()) {
+      assertThat(all.tenantIds()).contains("acme", "globex");
+    }
+    ChangeSet later = store.changesSince(ENV, v1);
+    if (later.complete()) {
+      assertThat(later.tenantIds()).contains("globex");
+    }
+    assertThat(store.changesSince(ENV, v3).tenantIds()).isEmpty();
+  }
+
+  @Test
+  void changeVersion_neverDecreases_acrossWrites() {
+    long last = store.changeVersion(ENV);
+    create(flag("a", 1));
+    for (int i = 0; i < 10; i++) {
+      put("a", "t" + i, i % 2 == 0);
+      long v = store.changeVersion(ENV);
+      assertThat(v).isGreaterThan(last);
+      last = v;
+    }
+    assertThat(store.loadFlags(ENV).version()).isEqualTo(last);
+  }
+}
