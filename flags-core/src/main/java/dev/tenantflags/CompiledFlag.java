@@ -21,9 +21,15 @@ final class CompiledFlag {
   /** Resolved after every flag of the snapshot is compiled; null entries are unknown keys. */
   CompiledFlag[] prerequisites;
   final boolean hasOverrides;
+  /** Remembered buckets of this flag's salt; null when not cached (or not a ROLLOUT flag). */
+  private final BucketCache.PerSalt buckets;
+
+  CompiledFlag(Flag flag, boolean hasOverrides) {
+    this(flag, hasOverrides, null);
+  }
 
   @SuppressWarnings("unchecked")
-  CompiledFlag(Flag flag, boolean hasOverrides) {
+  CompiledFlag(Flag flag, boolean hasOverrides, BucketCache bucketCache) {
     this.flag = flag;
     this.key = flag.key();
     this.state = flag.state();
@@ -31,6 +37,7 @@ final class CompiledFlag {
     this.basisPoints = flag.rolloutBasisPoints();
     this.salt = flag.effectiveSalt();
     this.hasOverrides = hasOverrides;
+    this.buckets = bucketCache != null && state == FlagState.ROLLOUT ? bucketCache.forSalt(salt) : null;
     Map<String, Set<String>> axes = flag.scope().axes();
     this.scopeEmpty = axes.isEmpty();
     this.axisNames = new String[axes.size()];
@@ -42,6 +49,12 @@ final class CompiledFlag {
       axisValues[i] = new HashSet<>(axis.getValue());
       i++;
     }
+  }
+
+  /** The tenant's rollout bucket for this flag's salt (SPEC §3), remembered when a cache is set. */
+  int bucket(String tenantId) {
+    BucketCache.PerSalt cache = buckets;
+    return cache == null ? Bucketing.bucket(tenantId, salt) : cache.bucket(tenantId);
   }
 
   /** Whether every axis accepts the tenant's attribute; true for an empty scope. */

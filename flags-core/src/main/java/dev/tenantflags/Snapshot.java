@@ -20,13 +20,17 @@ final class Snapshot {
   final boolean anyOverrides;
 
   Snapshot(FlagSet set, boolean bootstrap) {
+    this(set, bootstrap, null);
+  }
+
+  Snapshot(FlagSet set, boolean bootstrap, BucketCache bucketCache) {
     this.version = set.version();
     this.bootstrap = bootstrap;
     this.flags = set.flags();
     Map<String, CompiledFlag> map = new HashMap<>();
     List<CompiledFlag> activeList = new ArrayList<>();
     for (Flag flag : set.flags()) {
-      CompiledFlag compiled = new CompiledFlag(flag, set.flagsWithOverrides().contains(flag.key()));
+      CompiledFlag compiled = new CompiledFlag(flag, set.flagsWithOverrides().contains(flag.key()), bucketCache);
       map.put(flag.key(), compiled);
       if (!flag.archived()) {
         activeList.add(compiled);
