@@ -1,7 +1,8 @@
 package dev.tenantflags;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /*
  * Design note
@@ -10,72 +11,56 @@ import java.util.concurrent.atomic.AtomicLong;
  * most of it MessageDigest bookkeeping; a ROLLOUT check should cost a few tens. A tenant's bucket for
  * a salt never changes, so it is computed once and remembered.
  *
- * Shape: one map per salt (tenant id -> boxed bucket), shared by every snapshot, so a flag change
- * (a new snapshot every time) does not forget the buckets. A compiled ROLLOUT flag holds its salt's
- * map directly, so a check is one ConcurrentHashMap.get. Buckets are boxed from a shared table of the
- * 10,000 possible values: remembering allocates one map node, a hit allocates nothing.
+ * Shape: every salt ever seen gets a small ordinal for the cache's lifetime; per tenant id, a short[]
+ * indexed by ordinal holds bucket + 1 (0 = not computed yet). So a tenant with buckets of 50 salts
+ * costs one map node and a 116-byte array, not 50 map nodes; and a flag change (which builds a new
+ * snapshot) forgets nothing. A compiled ROLLOUT flag holds its salt's ordinal, so a check is one
+ * ConcurrentHashMap.get and an array read, allocation-free once the tenant's array exists.
  *
- * Memory: at most `limit` (tenant, salt) pairs in all (about 40 bytes each). When full, everything is
- * forgotten at once and refilled; that is crude, but never slower than not caching, needs no
- * bookkeeping on the hit path, and only happens with more distinct pairs than the limit.
+ * Memory: at most `limit` tenants. When full, everything is forgotten at once and refilled; crude,
+ * but never slower than not caching, no bookkeeping on the hit path, and it only happens with more
+ * distinct tenants than the limit (the client sets it to its tenant cache size).
  *
- * Concurrency: lock-free. A bucket is a pure function of its key, so racing writers store equal
- * values, and clearing concurrently with a fill at worst forgets one pair.
+ * Concurrency: lock-free. Buckets are a pure function of (id, salt) and short writes are atomic, so
+ * racing writers store equal values; a racing grow or clear at worst forgets a bucket, which is then
+ * recomputed.
  */
 /** Remembers rollout buckets per (tenant id, salt). Thread-safe. */
 final class BucketCache {
-  private static final Integer[] BOXED = new Integer[Bucketing.BUCKETS];
-
-  static {
-    for (int i = 0; i < BOXED.length; i++) {
-      BOXED[i] = i;
-    }
-  }
-
-  private final ConcurrentHashMap<String, PerSalt> bySalt = new ConcurrentHashMap<>();
-  private final AtomicLong size = new AtomicLong();
+  private final ConcurrentHashMap<String, Integer> ordinals = new ConcurrentHashMap<>();
+  private final AtomicInteger nextOrdinal = new AtomicInteger();
+  private final ConcurrentHashMap<String, short[]> byTenant = new ConcurrentHashMap<>();
   private final long limit;
 
   BucketCache(long limit) {
     this.limit = limit;
   }
 
-  /** The buckets of one salt; the same object for the same salt for this cache's lifetime. */
-  PerSalt forSalt(String salt) {
-    return bySalt.computeIfAbsent(salt, s -> new PerSalt(this, s));
+  /** The ordinal of a salt; the same for the same salt for this cache's lifetime. */
+  int ordinal(String salt) {
+    return ordinals.computeIfAbsent(salt, s -> nextOrdinal.getAndIncrement());
   }
 
-  private void remembered() {
-    if (size.incrementAndGet() > limit) {
-      size.set(0);
-      for (PerSalt perSalt : bySalt.values()) {
-        perSalt.buckets.clear();
+  /** Same as {@link Bucketing#bucket(String, String)}; {@code ordinal} must be {@link #ordinal(String) salt's}. */
+  int bucket(String tenantId, String salt, int ordinal) {
+    short[] known = byTenant.get(tenantId);
+    if (known != null && ordinal < known.length) {
+      int remembered = known[ordinal];
+      if (remembered != 0) {
+        return remembered - 1;
       }
     }
-  }
-
-  /** The remembered buckets of one salt. */
-  static final class PerSalt {
-    private final BucketCache owner;
-    private final String salt;
-    private final ConcurrentHashMap<String, Integer> buckets = new ConcurrentHashMap<>();
-
-    private PerSalt(BucketCache owner, String salt) {
-      this.owner = owner;
-      this.salt = salt;
-    }
-
-    /** Same as {@link Bucketing#bucket(String, String)} for this salt. */
-    int bucket(String tenantId) {
-      Integer known = buckets.get(tenantId);
-      if (known != null) {
-        return known;
+    int bucket = Bucketing.bucket(tenantId, salt);
+    if (known == null || ordinal >= known.length) {
+      int length = Math.max(ordinal + 1, Math.max(4, nextOrdinal.get()));
+      short[] grown = known == null ? new short[length] : Arrays.copyOf(known, length);
+      grown[ordinal] = (short) (bucket + 1);
+      if (byTenant.put(tenantId, grown) == null && byTenant.size() > limit) {
+        byTenant.clear();
       }
-      int bucket = Bucketing.bucket(tenantId, salt);
-      if (buckets.putIfAbsent(tenantId, BOXED[bucket]) == null) {
-        owner.remembered();
-      }
-      return bucket;
+    } else {
+      known[ordinal] = (short) (bucket + 1);
     }
+    return bucket;
   }
 }

@@ -75,7 +75,7 @@ public final class FeatureFlags implements AutoCloseable {
    * still holds it and withdraws it otherwise, so `hot` can never keep an entry Caffeine dropped.
    *
    * Rollout buckets: remembered per (tenant, salt) in a BucketCache that outlives snapshots (bounded
-   * at twice the tenant cache size), so a ROLLOUT check does not hash on the hot path.
+   * at the tenant cache size in tenants), so a ROLLOUT check does not hash on the hot path.
    *
    * Freshness: a single daemon thread polls the store's change version every pollInterval and, when it
    * moved, reloads the flags. Stores that push (PostgreSQL LISTEN/NOTIFY) trigger the same refresh at
@@ -125,7 +125,7 @@ public final class FeatureFlags implements AutoCloseable {
           }
         })
         .build();
-    this.bucketCache = new BucketCache(Math.max(1_000, 2 * b.tenantCacheSize));
+    this.bucketCache = new BucketCache(Math.max(1_000, b.tenantCacheSize));
     this.touchPeriodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
         Math.min(TimeUnit.SECONDS.toNanos(1), b.tenantCacheExpiry.toNanos() / 4));
     this.status = new Status(Status.State.NOT_READY, null, -1, null);
@@ -212,17 +212,21 @@ public final class FeatureFlags implements AutoCloseable {
     // Look the tenant up once for all flags rather than once per flag.
     TenantOverrides once = s.anyOverrides ? overridesOf(tenant.id()) : TenantOverrides.NONE;
     Evaluator.OverrideSource source = id -> once;
-    Map<String, Boolean> out = new LinkedHashMap<>(s.active.length * 2);
-    for (CompiledFlag flag : s.active) {
-      Evaluation e;
+    CompiledFlag[] active = s.active;
+    long[] bits = FlagValues.newBits(active.length);
+    for (int i = 0; i < active.length; i++) {
+      boolean enabled;
       try {
-        e = Evaluator.evaluate(flag, tenant, source);
+        enabled = Evaluator.evaluate(active[i], tenant, source).enabled();
       } catch (RuntimeException | StackOverflowError ex) {
-        e = Evaluation.of(false, Reason.ERROR);
+        enabled = false;
       }
-      out.put(flag.key, e.enabled());
+      if (enabled) {
+        bits[i >>> 6] |= 1L << i;
+      }
     }
-    return Collections.unmodifiableMap(out);
+    // One bit per flag over the snapshot's sorted keys: no hash map, no node per flag.
+    return new FlagValues(s, bits);
   }
 
   // ---- inspection --------------------------------------------------------------------------------

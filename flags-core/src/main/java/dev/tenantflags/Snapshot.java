@@ -47,6 +47,9 @@ final class Snapshot {
     activeList.sort((a, b) -> a.key.compareTo(b.key));
     this.byKey = map;
     this.active = activeList.toArray(new CompiledFlag[0]);
+    for (int i = 0; i < active.length; i++) {
+      active[i].activeIndex = i;
+    }
     this.anyOverrides = !set.flagsWithOverrides().isEmpty();
   }
 
