@@ -82,7 +82,7 @@ public class EvaluateAllBenchmark {
     }
     Map<String, Boolean> first = flags.evaluateAll(tenants[0]);
     Fixtures.check(first.size() == flagCount, "evaluateAll returned " + first.size() + " flags");
-    Fixtures.check(!first.get("flag_0009"), "tenant 0 overrides flag_0009 to false");
+    Fixtures.check(!flags.evaluateAll(tenants[1]).get("flag_0009"), "tenant 1 overrides flag_0009 to false");
   }
 
   /** Stops the client. */
