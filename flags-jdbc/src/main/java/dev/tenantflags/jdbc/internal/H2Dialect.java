@@ -31,8 +31,9 @@ final class H2Dialect implements SqlDialect {
 
   @java.lang.Override
   public void upsertOverride(Handle handle, String environment, Override o) {
-    handle.createUpdate("MERGE INTO tf_overrides KEY (environment, flag_key, tenant_id)"
+    handle.createUpdate("MERGE INTO tf_overrides"
             + " (environment, flag_key, tenant_id, enabled, locked, note, updated_at, updated_by)"
+            + " KEY (environment, flag_key, tenant_id)"
             + " VALUES (:environment, :flagKey, :tenantId, :enabled, :locked, :note, :updatedAt, :updatedBy)")
         .bindMethods(new OverrideColumns(environment, o))
         .execute();
