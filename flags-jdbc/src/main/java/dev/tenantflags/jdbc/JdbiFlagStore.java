@@ -478,9 +478,32 @@ public final class JdbiFlagStore implements FlagStore {
     } catch (JdbiException e) {
       if (ownedPool != null) {
         ownedPool.evictIdle();
+        if (!operation.startsWith("read") && !operation.startsWith("load") && !operation.startsWith("list")
+            || !connectionLost(e)) {
+          throw new FlagStoreException(operation + " failed: " + describe(e), e);
+        }
+        // A read on a pooled connection that a database restart broke: the pool is now empty, so one
+        // retry gets a fresh connection. Writes are not retried: their commit may have happened.
+        try {
+          return body.get();
+        } catch (JdbiException again) {
+          ownedPool.evictIdle();
+          throw new FlagStoreException(operation + " failed: " + describe(again), again);
+        }
       }
       throw new FlagStoreException(operation + " failed: " + describe(e), e);
     }
+  }
+
+  /** Whether the failure is a broken connection (SQLState class 08, or PostgreSQL's shutdown 57P01). */
+  private static boolean connectionLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return state.startsWith("08") || state.equals("57P01");
+      }
+    }
+    return false;
   }
 
   /** The failure's kind without its values: the exception type and SQLState. */
