@@ -218,23 +218,23 @@ public final class FlagAdminServlet extends HttpServlet {
       ApiRequest api = ApiRequest.of(request);
       route(new Call(request, response, caller, api, method));
     } catch (Problem p) {
-      problem(response, p);
+      problem(request, response, p);
     } catch (FlagValidationException e) {
-      problem(response, Problem.badRequest(e.field(), e.getMessage()));
+      problem(request, response, Problem.badRequest(e.field(), e.getMessage()));
     } catch (FlagNotFoundException e) {
-      problem(response, Problem.notFound(e.getMessage()));
+      problem(request, response, Problem.notFound(e.getMessage()));
     } catch (FlagConflictException e) {
-      problem(response, conflict(e));
+      problem(request, response, conflict(e));
     } catch (FlagStoreException e) {
       LOG.warn("flag store failed during an admin request: {}", e.toString());
-      problem(response, new Problem(503, "store-unavailable", "Service unavailable",
+      problem(request, response, new Problem(503, "store-unavailable", "Service unavailable",
           "the flag store is unavailable; try again").header("Retry-After", "5"));
     } catch (IllegalArgumentException e) {
       // Core value types reject bad input with IllegalArgumentException subclasses; never a 500.
-      problem(response, Problem.badRequest(null, e.getMessage()));
+      problem(request, response, Problem.badRequest(null, e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("admin request failed unexpectedly", e);
-      problem(response, new Problem(500, "internal-error", "Internal server error", "unexpected error"));
+      problem(request, response, new Problem(500, "internal-error", "Internal server error", "unexpected error"));
     }
   }
 
@@ -999,9 +999,12 @@ public final class FlagAdminServlet extends HttpServlet {
     c.response.setStatus(HttpServletResponse.SC_NO_CONTENT);
   }
 
-  private static void problem(HttpServletResponse response, Problem p) throws IOException {
+  private static void problem(HttpServletRequest request, HttpServletResponse response, Problem p) throws IOException {
     if (response.isCommitted()) {
       return;
+    }
+    if (p.status != 413 && !RequestBody.drain(request)) {
+      response.setHeader("Connection", "close");
     }
     response.resetBuffer();
     response.setHeader("ETag", null);

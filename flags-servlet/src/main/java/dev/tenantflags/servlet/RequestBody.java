@@ -102,6 +102,34 @@ final class RequestBody {
     return out.toByteArray();
   }
 
+  /**
+   * Reads and discards what is left of a body a request was refused before reading, so the connection
+   * stays usable for the client's next request.
+   *
+   * @return false when more than the limit was left (the caller should close the connection)
+   */
+  static boolean drain(HttpServletRequest request) {
+    if (request.getContentLengthLong() > MAX_BYTES) {
+      return false;
+    }
+    try {
+      InputStream in = request.getInputStream();
+      byte[] buffer = new byte[8192];
+      long total = 0;
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        total += n;
+        if (total > MAX_BYTES) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      // Already read as a reader, or the client went away: nothing left to keep usable.
+      return false;
+    }
+  }
+
   static Problem tooLarge() {
     return new Problem(413, "payload-too-large", "Payload too large",
         "request body must be at most " + MAX_BYTES + " bytes").header("Connection", "close");
