@@ -60,7 +60,8 @@ public final class Gate {
   static final List<String> EVALUATION_BENCHMARKS = List.of(
       "\\.IsEnabledBenchmark\\.",
       "\\.EvaluateAllBenchmark\\.",
-      "\\.ConcurrentWriteBenchmark\\.");
+      "\\.ConcurrentWriteBenchmark\\.",
+      "\\.FilterBenchmark\\.");
 
   private static final String ALLOC = "gc.alloc.rate.norm";
 
