@@ -55,6 +55,33 @@ final class CompiledFlag {
     }
   }
 
+  /**
+   * The value every tenant gets (SPEC §3), or null when it depends on the tenant: OFF; or, without
+   * prerequisites and overrides, ON, an empty-scope TARGETED, a 0 % ROLLOUT, a 100 % ROLLOUT with an
+   * empty scope. Only for non-archived flags.
+   */
+  Boolean tenantIndependentValue() {
+    if (state == FlagState.OFF) {
+      return Boolean.FALSE;
+    }
+    if (prerequisites.length > 0 || hasOverrides) {
+      return null;
+    }
+    switch (state) {
+      case ON:
+        return Boolean.TRUE;
+      case TARGETED:
+        return scopeEmpty ? Boolean.FALSE : null;
+      case ROLLOUT:
+        if (basisPoints <= 0) {
+          return Boolean.FALSE;
+        }
+        return basisPoints >= Flag.MAX_BASIS_POINTS && scopeEmpty ? Boolean.TRUE : null;
+      default:
+        return null;
+    }
+  }
+
   /** The tenant's rollout bucket for this flag's salt (SPEC §3), remembered when a cache is set. */
   int bucket(String tenantId) {
     BucketCache cache = buckets;

@@ -213,8 +213,9 @@ public final class FeatureFlags implements AutoCloseable {
     TenantOverrides once = s.anyOverrides ? overridesOf(tenant.id()) : TenantOverrides.NONE;
     Evaluator.OverrideSource source = id -> once;
     CompiledFlag[] active = s.active;
-    long[] bits = FlagValues.newBits(active.length);
-    for (int i = 0; i < active.length; i++) {
+    // Flags whose value cannot depend on the tenant were answered when the snapshot was built.
+    long[] bits = s.constantBits.clone();
+    for (int i : s.tenantDependent) {
       boolean enabled;
       try {
         enabled = Evaluator.evaluate(active[i], tenant, source).enabled();

@@ -2,6 +2,7 @@ package dev.tenantflags;
 
 import dev.tenantflags.spi.FlagSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,13 @@ final class Snapshot {
   /** Non-archived flags in key order, for evaluateAll. */
   final CompiledFlag[] active;
   final boolean anyOverrides;
+  /**
+   * For evaluateAll: the values of active flags whose answer cannot depend on the tenant (OFF, ON
+   * without prerequisites or overrides, ...), one bit per active index; the others are listed in
+   * {@link #tenantDependent} and evaluated per call.
+   */
+  final long[] constantBits;
+  final int[] tenantDependent;
 
   Snapshot(FlagSet set, boolean bootstrap) {
     this(set, bootstrap, null);
@@ -47,9 +55,20 @@ final class Snapshot {
     activeList.sort((a, b) -> a.key.compareTo(b.key));
     this.byKey = map;
     this.active = activeList.toArray(new CompiledFlag[0]);
+    long[] constants = FlagValues.newBits(active.length);
+    int[] dependent = new int[active.length];
+    int dependentCount = 0;
     for (int i = 0; i < active.length; i++) {
       active[i].activeIndex = i;
+      Boolean constant = active[i].tenantIndependentValue();
+      if (constant == null) {
+        dependent[dependentCount++] = i;
+      } else if (constant) {
+        constants[i >>> 6] |= 1L << i;
+      }
     }
+    this.constantBits = constants;
+    this.tenantDependent = Arrays.copyOf(dependent, dependentCount);
     this.anyOverrides = !set.flagsWithOverrides().isEmpty();
   }
 
