@@ -5,6 +5,8 @@ import dev.tenantflags.Flag;
 import dev.tenantflags.FlagState;
 import dev.tenantflags.InMemoryFlagStore;
 import dev.tenantflags.TenantKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * How long does {@link FeatureFlags#evaluateAll(TenantKey)} take for one tenant over 100 and over
  * 1,000 flags, and how much does it allocate?
  *
- * <p>The flags are a realistic mix, repeating every ten flags: four {@code ON}, two {@code OFF}, two
- * {@code TARGETED} by a scope of 1,000 plans, one {@code ROLLOUT} 25 % and one {@code ON} flag with
+ * <p>The flags are a mix, repeating every ten flags: four {@code ON}, two {@code OFF}, one {@code
+ * TARGETED} by three plans (half of them 1 % of the tenants' plans), one {@code TARGETED} by an
+ * allowlist of 100 tenant ids, one {@code ROLLOUT} 25 % with its own salt, and one {@code ON} flag with
  * overrides. The first 1,000 of the 10,000 tenants have an override of every flag with overrides.
  * Tenants are taken round-robin; all of them are warm (overrides loaded in set-up). The result map is
  * consumed by JMH (returned), so its construction is part of the cost.
@@ -59,13 +62,19 @@ public class EvaluateAllBenchmark {
   public void setUp() {
     store = new InMemoryFlagStore();
     tenants = Fixtures.tenants("t", Fixtures.TENANTS);
+    List<String> allowlist = new ArrayList<>();
+    for (int t = 0; t < Fixtures.TENANTS; t += Fixtures.TENANTS / 100) {
+      allowlist.add(tenants[t].id());
+    }
     for (int i = 0; i < flagCount; i++) {
       String key = String.format("flag_%04d", i);
       Flag flag;
       switch (i % 10) {
         case 4, 5 -> flag = Fixtures.flag(key, FlagState.OFF);
-        case 6, 7 -> flag = Fixtures.flag(key, FlagState.TARGETED)
-            .withScope(Fixtures.scope("plan", Fixtures.plans(1_000)));
+        case 6 -> flag = Fixtures.flag(key, FlagState.TARGETED)
+            .withScope(Fixtures.scope("plan", List.of(Fixtures.plan(0), Fixtures.plan(1), Fixtures.plan(2))));
+        case 7 -> flag = Fixtures.flag(key, FlagState.TARGETED)
+            .withScope(Fixtures.scope(TenantKey.TENANT_ATTRIBUTE, allowlist));
         case 8 -> flag = Fixtures.flag(key, FlagState.ROLLOUT).withRolloutBasisPoints(2_500);
         default -> flag = Fixtures.flag(key, FlagState.ON);
       }

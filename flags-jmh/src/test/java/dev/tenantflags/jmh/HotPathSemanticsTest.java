@@ -116,8 +116,11 @@ final class HotPathSemanticsTest {
     for (int i = 0; i < 150; i++) {
       String key = String.format("k%03d", 149 - i);
       FlagState state = FlagState.values()[i % FlagState.values().length];
-      Fixtures.create(store, Fixtures.flag(key, state).withRolloutBasisPoints(5_000)
-          .withScope(state == FlagState.TARGETED ? Fixtures.scope("plan", List.of("plan-0001")) : dev.tenantflags.Scope.EMPTY)
+      int basisPoints = new int[] {0, 5_000, 10_000}[i % 3];
+      boolean scoped = i % 4 < 2;
+      Fixtures.create(store, Fixtures.flag(key, state).withRolloutBasisPoints(basisPoints)
+          .withScope(scoped ? Fixtures.scope("plan", List.of("plan-0001")) : dev.tenantflags.Scope.EMPTY)
+          .withPrerequisites(i % 11 == 1 ? List.of(String.format("k%03d", 150 - i)) : List.of())
           .withArchived(i % 7 == 0));
       if (i % 5 == 0) {
         Fixtures.override(store, key, "r-00001", i % 2 == 0);
