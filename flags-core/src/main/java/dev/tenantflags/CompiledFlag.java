@@ -1,6 +1,5 @@
 package dev.tenantflags;
 
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +16,9 @@ final class CompiledFlag {
   final String salt;
   final boolean scopeEmpty;
   final String[] axisNames;
-  final Set<String>[] axisValues;
+  /** Per axis, whether it is the {@code tenant} axis, which reads the id instead of an attribute. */
+  final boolean[] axisIsTenant;
+  final StringSet[] axisValues;
   /** Resolved after every flag of the snapshot is compiled; null entries are unknown keys. */
   CompiledFlag[] prerequisites;
   /** Position in the snapshot's active (non-archived) flags; -1 when archived. Set by Snapshot. */
@@ -31,7 +32,6 @@ final class CompiledFlag {
     this(flag, hasOverrides, null);
   }
 
-  @SuppressWarnings("unchecked")
   CompiledFlag(Flag flag, boolean hasOverrides, BucketCache bucketCache) {
     this.flag = flag;
     this.key = flag.key();
@@ -45,12 +45,14 @@ final class CompiledFlag {
     Map<String, Set<String>> axes = flag.scope().axes();
     this.scopeEmpty = axes.isEmpty();
     this.axisNames = new String[axes.size()];
-    this.axisValues = new Set[axes.size()];
+    this.axisIsTenant = new boolean[axes.size()];
+    this.axisValues = new StringSet[axes.size()];
     int i = 0;
     for (Map.Entry<String, Set<String>> axis : axes.entrySet()) {
       axisNames[i] = axis.getKey();
-      // A HashSet answers contains() in O(1); the record keeps a sorted set for display.
-      axisValues[i] = new HashSet<>(axis.getValue());
+      axisIsTenant[i] = TenantKey.TENANT_ATTRIBUTE.equals(axis.getKey());
+      // A hash set answers contains() in O(1); the record keeps a sorted set for display.
+      axisValues[i] = new StringSet(axis.getValue());
       i++;
     }
   }
@@ -91,7 +93,7 @@ final class CompiledFlag {
   /** Whether every axis accepts the tenant's attribute; true for an empty scope. */
   boolean scopeMatches(TenantKey tenant) {
     for (int i = 0; i < axisNames.length; i++) {
-      String value = tenant.attribute(axisNames[i]);
+      String value = axisIsTenant[i] ? tenant.id() : tenant.attributes().get(axisNames[i]);
       if (value == null || !axisValues[i].contains(value)) {
         return false;
       }

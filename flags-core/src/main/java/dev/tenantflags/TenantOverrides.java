@@ -61,8 +61,13 @@ final class TenantOverrides {
     return new TenantOverrides(table, false);
   }
 
+  /**
+   * Fibonacci hashing: keys such as {@code plan-0001, plan-0002} have consecutive hash codes, which
+   * with linear probing would form one long run that every miss has to scan; multiplying scatters them.
+   */
   private static int spread(int h) {
-    return h ^ (h >>> 16);
+    int x = h * 0x9E3779B9;
+    return x ^ (x >>> 16);
   }
 
   /** The override of a flag, or null; returns cached Boolean instances, so it allocates nothing. */

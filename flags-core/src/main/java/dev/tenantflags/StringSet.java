@@ -1,0 +1,52 @@
+package dev.tenantflags;
+
+import java.util.Collection;
+
+/**
+ * An immutable set of strings for scope matching: open addressing over one array, so {@code contains}
+ * touches the table and the candidate string, where a {@code HashSet} walks set, map, table and node.
+ * Allocation-free lookups; built once per compiled flag.
+ */
+final class StringSet {
+  private final String[] table;
+  private final int mask;
+
+  StringSet(Collection<String> values) {
+    int slots = 4;
+    while (slots < values.size() * 2) {
+      slots <<= 1;
+    }
+    table = new String[slots];
+    mask = slots - 1;
+    for (String value : values) {
+      int i = spread(value.hashCode()) & mask;
+      while (table[i] != null && !table[i].equals(value)) {
+        i = (i + 1) & mask;
+      }
+      table[i] = value;
+    }
+  }
+
+  /**
+   * Fibonacci hashing: keys such as {@code plan-0001, plan-0002} have consecutive hash codes, which
+   * with linear probing would form one long run that every miss has to scan; multiplying scatters them.
+   */
+  private static int spread(int h) {
+    int x = h * 0x9E3779B9;
+    return x ^ (x >>> 16);
+  }
+
+  boolean contains(String value) {
+    String[] t = table;
+    int m = mask;
+    int i = spread(value.hashCode()) & m;
+    String candidate;
+    while ((candidate = t[i]) != null) {
+      if (candidate == value || candidate.equals(value)) {
+        return true;
+      }
+      i = (i + 1) & m;
+    }
+    return false;
+  }
+}
