@@ -160,7 +160,7 @@ public final class FlagServer implements AutoCloseable {
       jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
-      context.addServlet(new ServletHolder("admin-api", new FlagAdminServlet(flags, tokens.build())), "/api/*");
+      context.addServlet(new ServletHolder("admin-api", FlagAdminServlet.builder().flags(flags).authenticator(tokens.build()).build()), "/api/*");
       context.addServlet(new ServletHolder("health", new HealthServlet(flags, dialect)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");
       jetty.setHandler(context);

@@ -82,6 +82,8 @@ final class ConsoleBrowserTest {
   void console_operatorJourney_everyChangeIsStoredAndInTheHistory() throws Exception {
     String base = "http://127.0.0.1:" + server.port() + "/";
     browser.navigate(base);
+    browser.eval("sessionStorage.clear()");
+    browser.navigate(base);
     browser.waitFor("!document.getElementById('view-signin').hidden");
     shot("01-sign-in");
 

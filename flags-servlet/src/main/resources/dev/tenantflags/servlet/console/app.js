@@ -31,8 +31,9 @@ async function loadEnvironments() {
   const select = document.getElementById('env-select');
   const names = environments.map((e) => (typeof e === 'string' ? e : e.name));
   if (!session.env || !names.includes(session.env)) {
-    // The server's own environment is the default when the API answers without env; prefer production.
-    session.env = names.includes('production') ? 'production' : (names[0] || null);
+    // Start where the server points requests that name no environment.
+    const preferred = environments.find((e) => e && e.default);
+    session.env = preferred ? preferred.name : (names.includes('production') ? 'production' : (names[0] || null));
   }
   replace(select, names.map((n) => h('option', { value: n, text: n })));
   if (session.env) select.value = session.env;

@@ -36,7 +36,7 @@ export function environmentChanged() {
 async function loadList() {
   try {
     const archived = document.getElementById('flag-archived').checked;
-    allFlags = await api.flags(archived ? { archived: true } : {});
+    allFlags = await api.flags(archived ? { archived: 'all' } : {});
     fillFilter('flag-module', 'All modules', allFlags.map((f) => f.module).filter(Boolean));
     fillFilter('flag-tag', 'All tags', allFlags.flatMap((f) => f.tags || []));
     renderList();
