@@ -94,7 +94,7 @@ public final class FlagServer implements AutoCloseable {
       return 2;
     }
     if (options.help()) {
-      out.print(ServerOptions.help());
+      out.print(ServerOptions.usage());
       return 0;
     }
     FlagServer server;

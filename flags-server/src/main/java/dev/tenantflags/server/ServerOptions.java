@@ -175,7 +175,7 @@ public record ServerOptions(int port, String bind, String jdbcUrl, String enviro
   }
 
   /** The text {@code --help} prints. */
-  static String help() {
+  static String usage() {
     return """
         Usage: java -jar flags-server.jar [options]
 

@@ -152,6 +152,7 @@ final class ConsoleBrowserTest {
     String history = browser.text("#history-list");
     assertThat(history).contains("rolloutPercent: 0 → 25", "state: OFF → ROLLOUT", "acme: on, locked (pilot customer)",
         "checkout errors spiking", "killed the flag");
+    browser.eval("document.getElementById('history-title').scrollIntoView({block: 'start'})");
     shot("06-history");
 
     // The tenant view explains acme's flags.

@@ -28,6 +28,7 @@ final class FlagServerProcessTest {
     final Process process;
     final List<String> lines = new CopyOnWriteArrayList<>();
     final CompletableFuture<Integer> port = new CompletableFuture<>();
+    final CompletableFuture<Void> eof = new CompletableFuture<>();
 
     Running(Process process) {
       this.process = process;
@@ -45,6 +46,7 @@ final class FlagServerProcessTest {
           port.completeExceptionally(e);
         }
         port.completeExceptionally(new AssertionError("server exited before listening: " + lines));
+        eof.complete(null);
       }, "server-output");
       reader.setDaemon(true);
       reader.start();
@@ -57,6 +59,7 @@ final class FlagServerProcessTest {
     int stop() throws Exception {
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("server stops on SIGTERM").isTrue();
+      eof.get(10, TimeUnit.SECONDS); // every line the server wrote has been read
       return process.exitValue();
     }
 

@@ -39,7 +39,7 @@ final class ServerOptionsTest {
   @Test
   void parse_help_wins() {
     assertThat(ServerOptions.parse("--port", "1", "--help").help()).isTrue();
-    assertThat(ServerOptions.help()).contains("--port", "--bind", "--jdbc-url", "--environment", "--tokens", "--seed", "FLAGS_ADMIN_TOKEN");
+    assertThat(ServerOptions.usage()).contains("--port", "--bind", "--jdbc-url", "--environment", "--tokens", "--seed", "FLAGS_ADMIN_TOKEN");
   }
 
   @Test
