@@ -426,7 +426,10 @@ public final class FeatureFlags implements AutoCloseable {
     }
   }
 
-  /** Called on any store failure, from the refresh thread or an evaluating thread. */
+  /**
+   * Called under refreshLock when a refresh failed. It does not retry: the next poll does, so a dead
+   * store is asked once per poll interval, not in a loop.
+   */
   private void storeFailed(RuntimeException e) {
     storeHealthy = false;
     String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -438,7 +441,6 @@ public final class FeatureFlags implements AutoCloseable {
     if (next != before.state() || !Objects.equals(detail, before.detail())) {
       setStatus(next, detail);
     }
-    triggerRefresh();
   }
 
   private void setStatus(Status.State state, String detail) {
@@ -504,7 +506,10 @@ public final class FeatureFlags implements AutoCloseable {
     try {
       return tenants.get(tenantId, id -> TenantOverrides.of(store.loadTenantOverrides(environment, id)));
     } catch (RuntimeException e) {
-      storeFailed(e);
+      // Status changes, logging and listeners belong to the refresh thread: mark the store down so
+      // other cold tenants do not wait on it, and let one refresh find out whether it really is.
+      storeHealthy = false;
+      triggerRefresh();
       return TenantOverrides.UNAVAILABLE;
     }
   }

@@ -6,9 +6,11 @@ import java.util.Set;
  * Receives a {@link FeatureFlags} client's status changes and flag changes. Both methods have no-op
  * defaults; override what you need.
  *
- * <p>Callbacks run on the client's refresh thread, one at a time; they must return quickly and should
- * not throw (an exception is logged and ignored). Thread safety: implementations are called from one
- * thread at a time.
+ * <p>Callbacks run one at a time under the client's refresh lock: on its refresh thread, on the thread
+ * that called {@code build()} (start-up outcome), or on a thread that just wrote through {@link
+ * FeatureFlags#admin(String)} (read-your-writes refresh). They must return quickly, must not write
+ * through the client's admin, and should not throw (an exception is logged and ignored). Thread safety:
+ * implementations are called from one thread at a time.
  */
 public interface FeatureFlagsListener {
 

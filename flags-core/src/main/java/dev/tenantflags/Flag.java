@@ -3,6 +3,7 @@ package dev.tenantflags;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -233,7 +234,8 @@ public record Flag(
 
   /** @return a copy with these prerequisites */
   public Flag withPrerequisites(Collection<String> prerequisites) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, List.copyOf(prerequisites), tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    // ArrayList, not List.copyOf: a null element must reach the constructor's check, not throw NPE here.
+    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, new ArrayList<>(Checks.notNull("prerequisites", prerequisites)), tenantEditable, tags, archived, version, updatedAt, updatedBy);
   }
 
   /** @return a copy with tenant admins allowed (or not) to set their own override */
@@ -243,7 +245,8 @@ public record Flag(
 
   /** @return a copy with these tags */
   public Flag withTags(Collection<String> tags) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, Set.copyOf(tags), archived, version, updatedAt, updatedBy);
+    // LinkedHashSet, not Set.copyOf: a null element must reach the constructor's check, not throw NPE here.
+    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, new LinkedHashSet<>(Checks.notNull("tags", tags)), archived, version, updatedAt, updatedBy);
   }
 
   /** @return a copy archived (or restored) */

@@ -155,7 +155,8 @@ public final class FlagAdmin {
    * @param comment why, or null
    * @return the stored flag
    * @throws FlagConflictException {@code ALREADY_EXISTS} if the key is taken (even by an archived flag)
-   * @throws FlagValidationException if a prerequisite is unknown or would form a cycle
+   * @throws FlagValidationException if a prerequisite is unknown or would form a cycle or a chain of
+   *     more than 32 flags
    */
   public Flag create(Flag flag, String comment) {
     Checks.notNull("flag", flag);
@@ -182,7 +183,7 @@ public final class FlagAdmin {
    * @throws FlagConflictException {@code STALE_VERSION} if the flag changed since {@code
    *     expectedVersion}
    * @throws FlagValidationException if the result is invalid, changes the key, or has an unknown or
-   *     cyclic prerequisite
+   *     cyclic prerequisite, or a prerequisite chain of more than 32 flags
    */
   public Flag update(String key, long expectedVersion, UnaryOperator<Flag> change, String comment) {
     Checks.notNull("change", change);
@@ -460,6 +461,37 @@ public final class FlagAdmin {
         todo.addAll(graph.getOrDefault(next, List.of()));
       }
     }
+    // The evaluator bounds recursion (a hand-edited store could hold a cycle); a chain that deep
+    // written through the API would evaluate to ERROR, so refuse it here, where the field can be named.
+    Map<String, List<String>> dependents = new HashMap<>();
+    graph.forEach((key, prerequisites) -> {
+      for (String p : prerequisites) {
+        dependents.computeIfAbsent(p, k -> new java.util.ArrayList<>()).add(key);
+      }
+    });
+    int longest = depth(flag.key(), graph, new HashMap<>()) + depth(flag.key(), dependents, new HashMap<>());
+    if (longest >= Evaluator.MAX_DEPTH) {
+      throw new FlagValidationException(
+          "prerequisites",
+          "prerequisites would form a chain of more than " + Evaluator.MAX_DEPTH + " flags through "
+              + Checks.quote(flag.key()));
+    }
+  }
+
+  /** Edges on the longest path from {@code key} along {@code edges}. */
+  private static int depth(String key, Map<String, List<String>> edges, Map<String, Integer> memo) {
+    Integer known = memo.get(key);
+    if (known != null) {
+      // -1: on the current path, i.e. a cycle a hand-edited store holds elsewhere; not this write's.
+      return Math.max(known, 0);
+    }
+    memo.put(key, -1);
+    int deepest = 0;
+    for (String next : edges.getOrDefault(key, List.of())) {
+      deepest = Math.max(deepest, 1 + depth(next, edges, memo));
+    }
+    memo.put(key, deepest);
+    return deepest;
   }
 
   private static void checkComment(String comment) {

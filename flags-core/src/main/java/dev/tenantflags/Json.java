@@ -224,11 +224,16 @@ final class Json {
           if (pos + 4 > text.length()) {
             throw error("truncated \\u escape");
           }
-          try {
-            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw error("bad \\u escape");
+          int code = 0;
+          for (int i = 0; i < 4; i++) {
+            // Exactly four hex digits: Integer.parseInt would also take a sign ("\\u+041").
+            int digit = Character.digit(text.charAt(pos + i), 16);
+            if (digit < 0) {
+              throw error("bad \\u escape");
+            }
+            code = code * 16 + digit;
           }
+          out.append((char) code);
           pos += 4;
         }
         default -> throw error("bad escape '\\" + e + "'");
@@ -236,17 +241,47 @@ final class Json {
     }
   }
 
+  /** RFC 8259: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}; BigDecimal alone is laxer. */
   private BigDecimal number() {
     int start = pos;
-    while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
+    if (pos < text.length() && text.charAt(pos) == '-') {
       pos++;
+    }
+    if (pos < text.length() && text.charAt(pos) == '0') {
+      pos++;
+    } else if (digits() == 0) {
+      throw error("bad number");
+    }
+    if (pos < text.length() && text.charAt(pos) == '.') {
+      pos++;
+      if (digits() == 0) {
+        throw error("bad number");
+      }
+    }
+    if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+      pos++;
+      if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+        pos++;
+      }
+      if (digits() == 0) {
+        throw error("bad number");
+      }
     }
     try {
       return new BigDecimal(text.substring(start, pos));
     } catch (NumberFormatException e) {
+      // Grammatical but beyond BigDecimal, e.g. an exponent over 2^31.
       pos = start;
-      throw error("bad number");
+      throw error("number out of range");
     }
+  }
+
+  private int digits() {
+    int start = pos;
+    while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+      pos++;
+    }
+    return pos - start;
   }
 
   private Object literal(String word, Object value) {

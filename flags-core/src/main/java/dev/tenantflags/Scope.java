@@ -3,6 +3,8 @@ package dev.tenantflags;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -93,9 +95,10 @@ public record Scope(Map<String, Set<String>> axes) {
    * @throws FlagValidationException as the constructor
    */
   public Scope with(String attribute, Collection<String> values) {
-    Map<String, Set<String>> copy = new TreeMap<>(axes);
     Checks.notNull("scope", attribute);
-    copy.put(attribute, new TreeSet<>(Checks.notNull("scope", values)));
+    // HashMap/HashSet accept what the constructor rejects (a null value), so it can name the field.
+    Map<String, Set<String>> copy = new HashMap<>(axes);
+    copy.put(attribute, new HashSet<>(Checks.notNull("scope", values)));
     return new Scope(copy);
   }
 
