@@ -107,6 +107,17 @@ final class ConsoleBrowserTest {
     browser.waitFor("document.querySelector('#detail-title') && document.querySelector('#detail-title').textContent === 'new_checkout'");
     assertThat(admin.get("/api/flags/new_checkout").json().path("module").asText()).isEqualTo("shop");
 
+    // Creating it twice: the API's 409 problem is explained in words, in the dialog.
+    browser.click("#new-flag");
+    browser.waitFor("document.getElementById('new-flag-dialog').open");
+    browser.type("#new-flag-key", "new_checkout");
+    browser.click("#new-flag-form button[type=submit]");
+    browser.waitFor("!document.getElementById('new-flag-error').hidden");
+    assertThat(browser.text("#new-flag-error")).startsWith("This clashes with the current state").contains("new_checkout");
+    shot("03b-duplicate-key-error");
+    browser.click("#new-flag-cancel");
+    browser.waitFor("!document.getElementById('new-flag-dialog').open");
+
     // Roll it out to 25 %.
     browser.click("label[for=detail-state-ROLLOUT]");
     browser.type("#detail-rollout-number", "25");
