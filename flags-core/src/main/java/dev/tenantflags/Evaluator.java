@@ -74,7 +74,7 @@ final class Evaluator {
         }
         boolean in = flag.basisPoints > 0
             && (flag.basisPoints >= Flag.MAX_BASIS_POINTS
-                || Bucketing.bucket(tenant.id(), flag.salt) < flag.basisPoints);
+                || flag.bucket(tenant.id()) < flag.basisPoints);
         return Evaluation.of(in, in ? Reason.ROLLOUT_IN : Reason.ROLLOUT_OUT, degraded);
       default:
         return Evaluation.of(false, Reason.ERROR);
