@@ -2,6 +2,7 @@ package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.Override;
 import dev.tenantflags.jdbc.Dialect;
+import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -32,6 +33,12 @@ final class SqliteDialect implements SqlDialect {
   @java.lang.Override
   public Dialect dialect() {
     return Dialect.SQLITE;
+  }
+
+  @java.lang.Override
+  public void addDriverProperties(Properties properties) {
+    // sqlite-jdbc sets it as each connection opens, before anything (even pool validation) runs on it.
+    properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
   }
 
   @java.lang.Override
