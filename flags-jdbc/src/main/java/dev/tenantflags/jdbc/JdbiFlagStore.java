@@ -1,5 +1,8 @@
 package dev.tenantflags.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.tenantflags.AuditEntry;
 import dev.tenantflags.AuditQuery;
 import dev.tenantflags.Environment;
@@ -7,8 +10,8 @@ import dev.tenantflags.Flag;
 import dev.tenantflags.FlagConflictException;
 import dev.tenantflags.FlagNotFoundException;
 import dev.tenantflags.Override;
+import dev.tenantflags.jdbc.internal.ConnectionPools;
 import dev.tenantflags.jdbc.internal.FlagColumns;
-import dev.tenantflags.jdbc.internal.PooledDataSource;
 import dev.tenantflags.jdbc.internal.Rows;
 import dev.tenantflags.jdbc.internal.SqlDialect;
 import dev.tenantflags.jdbc.internal.StoreDao;
@@ -29,6 +32,7 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -56,9 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On start the store detects the dialect (or takes the forced one) and applies its schema
  * migrations ({@link SchemaMode#MIGRATE}, the default), under a database lock. Stores created from a
- * JDBC URL keep a few idle connections of their own; stores created from a {@link DataSource} use it
- * and never close it. Every database failure surfaces as one {@link FlagStoreException} whose message
- * holds no SQL values.
+ * JDBC URL open an internal HikariCP pool (named {@code tenantflags-<dialect>}) and close it with the
+ * store; stores created from a {@link DataSource} use it and never close it. Every database failure
+ * surfaces as one {@link FlagStoreException} whose message holds no SQL values.
  *
  * <p>Thread safety: safe for concurrent use by many threads and many processes.
  */
@@ -81,7 +85,10 @@ public final class JdbiFlagStore implements FlagStore {
    *
    * Failure handling: JdbiException is wrapped at the boundary into FlagStoreException; the message
    * names the operation and the SQLState, never values (JDBI's own message rendering is switched off).
-   * After a failure the owned pool drops its idle connections, which a database restart has broken.
+   * After a failure the owned HikariCP pool soft-evicts its connections, which a database restart has
+   * broken all at once, and a read that failed on a broken connection is retried once on a fresh one.
+   * A failure to get a connection at all (the database is down; Hikari gave up after its short
+   * connection timeout) is not retried, so a refresh fails fast.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbiFlagStore.class);
@@ -90,11 +97,11 @@ public final class JdbiFlagStore implements FlagStore {
 
   private final Jdbi jdbi;
   private final SqlDialect dialect;
-  private final PooledDataSource ownedPool;
+  private final HikariDataSource ownedPool;
   private final PgChangeListener listener;
   private volatile boolean closed;
 
-  private JdbiFlagStore(Jdbi jdbi, SqlDialect dialect, PooledDataSource ownedPool, PgChangeListener listener) {
+  private JdbiFlagStore(Jdbi jdbi, SqlDialect dialect, HikariDataSource ownedPool, PgChangeListener listener) {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.ownedPool = ownedPool;
@@ -441,6 +448,11 @@ public final class JdbiFlagStore implements FlagStore {
     return Optional.of(this.listener.subscribe(environment, listener));
   }
 
+  /** The store's own pool, or null when it was given a DataSource; for tests. */
+  HikariDataSource ownedPool() {
+    return ownedPool;
+  }
+
   /** Stops the listener thread and closes the store's own connections (not a given DataSource). */
   @java.lang.Override
   public void close() {
@@ -476,22 +488,30 @@ public final class JdbiFlagStore implements FlagStore {
     try {
       return body.get();
     } catch (JdbiException e) {
-      if (ownedPool != null) {
-        ownedPool.evictIdle();
-        if (!operation.startsWith("read") && !operation.startsWith("load") && !operation.startsWith("list")
-            || !connectionLost(e)) {
-          throw new FlagStoreException(operation + " failed: " + describe(e), e);
-        }
-        // A read on a pooled connection that a database restart broke: the pool is now empty, so one
-        // retry gets a fresh connection. Writes are not retried: their commit may have happened.
-        try {
-          return body.get();
-        } catch (JdbiException again) {
-          ownedPool.evictIdle();
-          throw new FlagStoreException(operation + " failed: " + describe(again), again);
-        }
+      if (ownedPool == null) {
+        throw new FlagStoreException(operation + " failed: " + describe(e), e);
       }
-      throw new FlagStoreException(operation + " failed: " + describe(e), e);
+      evictPooledConnections();
+      boolean read = operation.startsWith("read") || operation.startsWith("load") || operation.startsWith("list");
+      if (!read || e instanceof ConnectionException || !connectionLost(e)) {
+        throw new FlagStoreException(operation + " failed: " + describe(e), e);
+      }
+      // A read on a pooled connection that a database restart broke: the pool's connections are now
+      // evicted, so one retry gets a fresh one. Writes are not retried: their commit may have happened.
+      try {
+        return body.get();
+      } catch (JdbiException again) {
+        evictPooledConnections();
+        throw new FlagStoreException(operation + " failed: " + describe(again), again);
+      }
+    }
+  }
+
+  private void evictPooledConnections() {
+    // Idle connections close now, borrowed ones when returned; Hikari refills the pool in the background.
+    HikariPoolMXBean pool = ownedPool.getHikariPoolMXBean();
+    if (pool != null) {
+      pool.softEvictConnections();
     }
   }
 
@@ -552,7 +572,8 @@ public final class JdbiFlagStore implements FlagStore {
     }
 
     /**
-     * Uses a JDBC URL; the store keeps a few idle connections of its own.
+     * Uses a JDBC URL; the store opens an internal HikariCP pool on it and closes the pool on
+     * {@link JdbiFlagStore#close()}. Pass your own pool through {@link #dataSource} for full control.
      *
      * @param url e.g. {@code jdbc:postgresql://127.0.0.1:5432/app?user=app}
      * @return this builder
@@ -666,7 +687,8 @@ public final class JdbiFlagStore implements FlagStore {
     }
 
     /**
-     * Sets how many idle connections a store created from a JDBC URL keeps (default 4).
+     * Sets how many connections the internal pool of a store created from a JDBC URL keeps open while
+     * idle (default 4); under load the pool grows to {@code max(4, max)} connections.
      *
      * @param max 1 or more
      * @return this builder
@@ -694,7 +716,7 @@ public final class JdbiFlagStore implements FlagStore {
         throw new IllegalStateException(jdbcUrl == null
             ? "missing jdbcUrl or dataSource" : "set only one of jdbcUrl and dataSource");
       }
-      PooledDataSource pool = jdbcUrl == null ? null : new PooledDataSource(jdbcUrl, properties(), maxIdleConnections);
+      HikariDataSource pool = jdbcUrl == null ? null : openPool();
       try {
         Jdbi jdbi = Jdbi.create(pool != null ? pool : dataSource);
         jdbi.installPlugin(new SqlObjectPlugin());
@@ -714,6 +736,19 @@ public final class JdbiFlagStore implements FlagStore {
       } catch (RuntimeException e) {
         closeQuietly(pool);
         throw e;
+      }
+    }
+
+    private HikariDataSource openPool() {
+      try {
+        return ConnectionPools.open(jdbcUrl, user, password, maxIdleConnections, dialect);
+      } catch (HikariPool.PoolInitializationException e) {
+        // The first connection failed: the database is down, or refused the credentials.
+        throw new FlagStoreException("cannot open the flag store: " + describe(e), e);
+      } catch (RuntimeException e) {
+        // Hikari found no driver for the URL (its message masks passwords, ours names no URL at all).
+        throw new FlagStoreException("cannot open the flag store: no JDBC driver accepts jdbcUrl ("
+            + describe(e) + "); is the driver on the class path?", e);
       }
     }
 
@@ -757,7 +792,7 @@ public final class JdbiFlagStore implements FlagStore {
       return url;
     }
 
-    private static void closeQuietly(PooledDataSource pool) {
+    private static void closeQuietly(HikariDataSource pool) {
       if (pool != null) {
         pool.close();
       }

@@ -2,6 +2,7 @@ package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.Override;
 import dev.tenantflags.jdbc.Dialect;
+import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -33,6 +34,12 @@ public interface SqlDialect {
 
   /** @return the public dialect this unit implements */
   Dialect dialect();
+
+  /**
+   * Adds JDBC driver properties for the connections of the store's own pool (stores created from a
+   * URL), applied by the driver as each connection opens.
+   */
+  default void addDriverProperties(Properties properties) {}
 
   /** Installs per-connection settings (e.g. SQLite's busy timeout) on the Jdbi instance. */
   default void configure(Jdbi jdbi) {}

@@ -2,18 +2,20 @@ package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.Override;
 import dev.tenantflags.jdbc.Dialect;
+import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.spi.JdbiPlugin;
 
 /*
  * Concurrency: SQLite has one writer per database file. A deferred transaction that reads and then
  * writes can fail at once with SQLITE_BUSY when another writer committed meanwhile (the busy handler
  * is not consulted for lock upgrades), so writes start with BEGIN IMMEDIATE, which waits for the write
- * lock up to the busy timeout. Within one JVM, writers queue on a ReentrantLock first, so they do not
- * spin in SQLite's busy handler. WAL mode lets readers in this and other processes proceed while one
+ * lock up to the busy timeout. Within one JVM, writers (and start-up) queue on one ReentrantLock first,
+ * so they do not spin in SQLite's busy handler or deadlock switching the journal mode. WAL mode lets readers in this and other processes proceed while one
  * writes.
  */
 final class SqliteDialect implements SqlDialect {
@@ -21,11 +23,22 @@ final class SqliteDialect implements SqlDialect {
   /** How long a connection waits for another process's lock before SQLITE_BUSY. */
   static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
-  private final ReentrantLock writeLock = new ReentrantLock(true);
+  /**
+   * Shared by every SQLite store in the JVM: two stores on one file (or a store starting while another
+   * migrates) then queue here instead of in SQLite's busy handler. Stores on different files share it
+   * too; SQLite writes are short, and admin writes rare.
+   */
+  private static final ReentrantLock WRITE_LOCK = new ReentrantLock(true);
 
   @java.lang.Override
   public Dialect dialect() {
     return Dialect.SQLITE;
+  }
+
+  @java.lang.Override
+  public void addDriverProperties(Properties properties) {
+    // sqlite-jdbc sets it as each connection opens, before anything (even pool validation) runs on it.
+    properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
   }
 
   @java.lang.Override
@@ -42,8 +55,37 @@ final class SqliteDialect implements SqlDialect {
 
   @java.lang.Override
   public void prepare(Handle handle) {
-    // Persistent in the database file; in-memory databases answer "memory" and that is fine.
-    handle.createQuery("PRAGMA journal_mode = WAL").mapTo(String.class).findFirst();
+    // Persistent in the database file; in-memory databases answer "memory" and that is fine. Several
+    // processes opening a brand-new file at once can trip over each other's rollback journal while
+    // switching (SQLITE_IOERR_DELETE_NOENT, SQLITE_BUSY); the switch is idempotent, so retry it.
+    WRITE_LOCK.lock();
+    try {
+      switchToWal(handle);
+    } finally {
+      WRITE_LOCK.unlock();
+    }
+  }
+
+  private static void switchToWal(Handle handle) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        String mode = handle.createQuery("PRAGMA journal_mode").mapTo(String.class).findFirst().orElse("");
+        if (!mode.equalsIgnoreCase("wal")) {
+          handle.createQuery("PRAGMA journal_mode = WAL").mapTo(String.class).findFirst();
+        }
+        return;
+      } catch (JdbiException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   @java.lang.Override
@@ -64,17 +106,17 @@ final class SqliteDialect implements SqlDialect {
 
   @java.lang.Override
   public <T> T inWriteTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> callback) {
-    writeLock.lock();
+    WRITE_LOCK.lock();
     try {
       return jdbi.withHandle(handle -> immediate(handle, callback));
     } finally {
-      writeLock.unlock();
+      WRITE_LOCK.unlock();
     }
   }
 
   @java.lang.Override
   public void withMigrationLock(Jdbi jdbi, Handle handle, Runnable body) {
-    writeLock.lock();
+    WRITE_LOCK.lock();
     try {
       // The whole migration run is one IMMEDIATE transaction: SQLite DDL is transactional, and a
       // second process waits on the write lock, then sees the schema already current.
@@ -83,7 +125,7 @@ final class SqliteDialect implements SqlDialect {
         return null;
       });
     } finally {
-      writeLock.unlock();
+      WRITE_LOCK.unlock();
     }
   }
 
