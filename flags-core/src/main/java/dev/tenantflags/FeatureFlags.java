@@ -210,8 +210,7 @@ public final class FeatureFlags implements AutoCloseable {
       return Map.of();
     }
     // Look the tenant up once for all flags rather than once per flag.
-    TenantOverrides once = s.anyOverrides ? overridesOf(tenant.id()) : TenantOverrides.NONE;
-    Evaluator.OverrideSource source = id -> once;
+    Evaluator.OverrideSource source = s.anyOverrides ? overridesOf(tenant.id()) : TenantOverrides.NONE;
     CompiledFlag[] active = s.active;
     // Flags whose value cannot depend on the tenant were answered when the snapshot was built.
     long[] bits = s.constantBits.clone();
