@@ -249,7 +249,7 @@ public final class Gate {
   }
 
   static void print(List<Row> rows, PrintStream out) {
-    String format = "%-52s %12s %20s %10s %12s %7s  %s%n";
+    String format = "%-56s %12s %20s %10s %12s %7s  %s%n";
     out.printf(Locale.ROOT, format, "benchmark", "median ns/op", "mean ± error ns/op", "B/op", "baseline ns", "ratio", "verdict");
     for (Row row : rows) {
       Measured m = row.measured();
