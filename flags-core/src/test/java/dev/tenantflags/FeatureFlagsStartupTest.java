@@ -217,4 +217,18 @@ final class FeatureFlagsStartupTest {
       store.release.countDown();
     }
   }
+  @Test
+  void build_interrupted_startsSoftAndKeepsTheInterruptFlag() {
+    FailingFlagStore store = downStoreWithFlags();
+    Thread.currentThread().interrupt();
+    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL).build()) {
+      // build() stopped waiting at once and keeps the caller's interrupt for it to handle.
+      assertThat(Thread.interrupted()).isTrue();
+      assertThat(flags.status().state()).isEqualTo(Status.State.ERROR);
+      store.failing(false);
+      TestFlags.await("READY after the store comes", () -> flags.status().state() == Status.State.READY);
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }
