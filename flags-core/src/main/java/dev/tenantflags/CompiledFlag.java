@@ -20,10 +20,19 @@ final class CompiledFlag {
   final Set<String>[] axisValues;
   /** Resolved after every flag of the snapshot is compiled; null entries are unknown keys. */
   CompiledFlag[] prerequisites;
+  /** Position in the snapshot's active (non-archived) flags; -1 when archived. Set by Snapshot. */
+  int activeIndex = -1;
   final boolean hasOverrides;
+  /** Remembered buckets; null when not cached (or not a ROLLOUT flag). */
+  private final BucketCache buckets;
+  private final int saltOrdinal;
+
+  CompiledFlag(Flag flag, boolean hasOverrides) {
+    this(flag, hasOverrides, null);
+  }
 
   @SuppressWarnings("unchecked")
-  CompiledFlag(Flag flag, boolean hasOverrides) {
+  CompiledFlag(Flag flag, boolean hasOverrides, BucketCache bucketCache) {
     this.flag = flag;
     this.key = flag.key();
     this.state = flag.state();
@@ -31,6 +40,8 @@ final class CompiledFlag {
     this.basisPoints = flag.rolloutBasisPoints();
     this.salt = flag.effectiveSalt();
     this.hasOverrides = hasOverrides;
+    this.buckets = state == FlagState.ROLLOUT ? bucketCache : null;
+    this.saltOrdinal = buckets == null ? -1 : buckets.ordinal(salt);
     Map<String, Set<String>> axes = flag.scope().axes();
     this.scopeEmpty = axes.isEmpty();
     this.axisNames = new String[axes.size()];
@@ -42,6 +53,12 @@ final class CompiledFlag {
       axisValues[i] = new HashSet<>(axis.getValue());
       i++;
     }
+  }
+
+  /** The tenant's rollout bucket for this flag's salt (SPEC §3), remembered when a cache is set. */
+  int bucket(String tenantId) {
+    BucketCache cache = buckets;
+    return cache == null ? Bucketing.bucket(tenantId, salt) : cache.bucket(tenantId, salt, saltOrdinal);
   }
 
   /** Whether every axis accepts the tenant's attribute; true for an empty scope. */

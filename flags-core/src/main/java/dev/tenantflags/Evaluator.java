@@ -76,7 +76,7 @@ final class Evaluator {
     // 0 % and 100 % need no hash: the answer is the same for every bucket.
     boolean in = flag.basisPoints > 0
         && (flag.basisPoints >= Flag.MAX_BASIS_POINTS
-            || Bucketing.bucket(tenant.id(), flag.salt) < flag.basisPoints);
+            || flag.bucket(tenant.id()) < flag.basisPoints);
     return Evaluation.of(in, in ? Reason.ROLLOUT_IN : Reason.ROLLOUT_OUT, degraded);
   }
 }

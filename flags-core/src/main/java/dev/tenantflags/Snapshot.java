@@ -20,13 +20,17 @@ final class Snapshot {
   final boolean anyOverrides;
 
   Snapshot(FlagSet set, boolean bootstrap) {
+    this(set, bootstrap, null);
+  }
+
+  Snapshot(FlagSet set, boolean bootstrap, BucketCache bucketCache) {
     this.version = set.version();
     this.bootstrap = bootstrap;
     this.flags = set.flags();
     Map<String, CompiledFlag> map = new HashMap<>();
     List<CompiledFlag> activeList = new ArrayList<>();
     for (Flag flag : set.flags()) {
-      CompiledFlag compiled = new CompiledFlag(flag, set.flagsWithOverrides().contains(flag.key()));
+      CompiledFlag compiled = new CompiledFlag(flag, set.flagsWithOverrides().contains(flag.key()), bucketCache);
       map.put(flag.key(), compiled);
       if (!flag.archived()) {
         activeList.add(compiled);
@@ -43,6 +47,9 @@ final class Snapshot {
     activeList.sort((a, b) -> a.key.compareTo(b.key));
     this.byKey = map;
     this.active = activeList.toArray(new CompiledFlag[0]);
+    for (int i = 0; i < active.length; i++) {
+      active[i].activeIndex = i;
+    }
     this.anyOverrides = !set.flagsWithOverrides().isEmpty();
   }
 

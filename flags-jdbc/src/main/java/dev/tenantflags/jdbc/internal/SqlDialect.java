@@ -1,0 +1,92 @@
+package dev.tenantflags.jdbc.internal;
+
+import dev.tenantflags.Override;
+import dev.tenantflags.jdbc.Dialect;
+import java.util.Properties;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * Everything that differs between databases, one implementation per {@link Dialect}: upserts,
+ * change notification, write serialisation, the migration lock. The store and the migrator hold no
+ * dialect conditionals; they ask this. Not part of the public API.
+ *
+ * <p>Thread safety: implementations are safe for concurrent use; each store gets its own instance.
+ */
+public interface SqlDialect {
+
+  /**
+   * Returns a new dialect unit for one store.
+   *
+   * @param dialect the dialect
+   * @return its implementation
+   */
+  static SqlDialect of(Dialect dialect) {
+    return switch (dialect) {
+      case SQLITE -> new SqliteDialect();
+      case POSTGRESQL -> new PostgresDialect();
+      case H2 -> new H2Dialect();
+      case MYSQL -> new MysqlDialect();
+    };
+  }
+
+  /** @return the public dialect this unit implements */
+  Dialect dialect();
+
+  /**
+   * Adds JDBC driver properties for the connections of the store's own pool (stores created from a
+   * URL), applied by the driver as each connection opens.
+   */
+  default void addDriverProperties(Properties properties) {}
+
+  /** Installs per-connection settings (e.g. SQLite's busy timeout) on the Jdbi instance. */
+  default void configure(Jdbi jdbi) {}
+
+  /** Runs once at start-up, outside any transaction (e.g. SQLite's WAL mode, which persists). */
+  default void prepare(Handle handle) {}
+
+  /**
+   * Inserts an environment row as a tombstone (deleted, change version 0) unless one exists, without
+   * failing when another transaction inserts it at the same moment.
+   */
+  void insertEnvironmentIfAbsent(Handle handle, String name, boolean isProtected);
+
+  /** Creates or replaces one override row in a single statement. */
+  void upsertOverride(Handle handle, String environment, Override override);
+
+  /** Announces a committed change to listeners (PostgreSQL {@code pg_notify}); delivered on commit. */
+  default void notifyChange(Handle handle, String environment, long changeVersion) {}
+
+  /**
+   * Runs a write transaction. The default is an ordinary JDBC transaction; SQLite takes the write lock
+   * up front ({@code BEGIN IMMEDIATE}) so that two writers cannot deadlock upgrading read locks.
+   */
+  default <T> T inWriteTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> callback) {
+    return jdbi.inTransaction(callback);
+  }
+
+  /** The isolation that makes several reads one consistent snapshot, or UNKNOWN to keep the default. */
+  default TransactionIsolationLevel snapshotIsolation() {
+    return TransactionIsolationLevel.UNKNOWN;
+  }
+
+  /**
+   * Runs {@code body} while holding a database-wide lock that other instances' migrators also take, so
+   * that only one applies migrations at a time.
+   *
+   * @param jdbi for dialects that need a second connection to hold the lock
+   * @param handle the connection the body runs on
+   * @param body the migration work
+   */
+  void withMigrationLock(Jdbi jdbi, Handle handle, Runnable body);
+
+  /**
+   * Whether each migration should run in its own transaction (DDL is transactional and the lock does
+   * not already hold one open).
+   */
+  default boolean migrationInTransaction() {
+    return false;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.tenantflags.jdbc.internal;
+
+import dev.tenantflags.Override;
+import dev.tenantflags.jdbc.Dialect;
+import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.spi.JdbiPlugin;
+
+/*
+ * Concurrency: SQLite has one writer per database file. A deferred transaction that reads and then
+ * writes can fail at once with SQLITE_BUSY when another writer committed meanwhile (the busy handler
+ * is not consulted for lock upgrades), so writes start with BEGIN IMMEDIATE, which waits for the write
+ * lock up to the busy timeout. Within one JVM, writers (and start-up) queue on one ReentrantLock first,
+ * so they do not spin in SQLite's busy handler or deadlock switching the journal mode. WAL mode lets readers in this and other processes proceed while one
+ * writes.
+ */
+final class SqliteDialect implements SqlDialect {
+
+  /** How long a connection waits for another process's lock before SQLITE_BUSY. */
+  static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  /**
+   * Shared by every SQLite store in the JVM: two stores on one file (or a store starting while another
+   * migrates) then queue here instead of in SQLite's busy handler. Stores on different files share it
+   * too; SQLite writes are short, and admin writes rare.
+   */
+  private static final ReentrantLock WRITE_LOCK = new ReentrantLock(true);
+
+  @java.lang.Override
+  public Dialect dialect() {
+    return Dialect.SQLITE;
+  }
+
+  @java.lang.Override
+  public void addDriverProperties(Properties properties) {
+    // sqlite-jdbc sets it as each connection opens, before anything (even pool validation) runs on it.
+    properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
+  }
+
+  @java.lang.Override
+  public void configure(Jdbi jdbi) {
+    jdbi.installPlugin(new JdbiPlugin() {
+      @java.lang.Override
+      public Handle customizeHandle(Handle handle) {
+        // Per connection, also for DataSources the user configured without it.
+        handle.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+        return handle;
+      }
+    });
+  }
+
+  @java.lang.Override
+  public void prepare(Handle handle) {
+    // Persistent in the database file; in-memory databases answer "memory" and that is fine. Several
+    // processes opening a brand-new file at once can trip over each other's rollback journal while
+    // switching (SQLITE_IOERR_DELETE_NOENT, SQLITE_BUSY); the switch is idempotent, so retry it.
+    WRITE_LOCK.lock();
+    try {
+      switchToWal(handle);
+    } finally {
+      WRITE_LOCK.unlock();
+    }
+  }
+
+  private static void switchToWal(Handle handle) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        String mode = handle.createQuery("PRAGMA journal_mode").mapTo(String.class).findFirst().orElse("");
+        if (!mode.equalsIgnoreCase("wal")) {
+          handle.createQuery("PRAGMA journal_mode = WAL").mapTo(String.class).findFirst();
+        }
+        return;
+      } catch (JdbiException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  @java.lang.Override
+  public void insertEnvironmentIfAbsent(Handle handle, String name, boolean isProtected) {
+    handle.createUpdate("INSERT INTO tf_environments (name, protected, deleted, change_version)"
+            + " VALUES (:name, :protected, TRUE, 0) ON CONFLICT (name) DO NOTHING")
+        .bind("name", name)
+        .bind("protected", isProtected)
+        .execute();
+  }
+
+  @java.lang.Override
+  public void upsertOverride(Handle handle, String environment, Override o) {
+    handle.createUpdate(Sql.UPSERT_OVERRIDE_ON_CONFLICT)
+        .bindMethods(new OverrideColumns(environment, o))
+        .execute();
+  }
+
+  @java.lang.Override
+  public <T> T inWriteTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> callback) {
+    WRITE_LOCK.lock();
+    try {
+      return jdbi.withHandle(handle -> immediate(handle, callback));
+    } finally {
+      WRITE_LOCK.unlock();
+    }
+  }
+
+  @java.lang.Override
+  public void withMigrationLock(Jdbi jdbi, Handle handle, Runnable body) {
+    WRITE_LOCK.lock();
+    try {
+      // The whole migration run is one IMMEDIATE transaction: SQLite DDL is transactional, and a
+      // second process waits on the write lock, then sees the schema already current.
+      immediate(handle, h -> {
+        body.run();
+        return null;
+      });
+    } finally {
+      WRITE_LOCK.unlock();
+    }
+  }
+
+  private static <T> T immediate(Handle handle, HandleCallback<T, RuntimeException> callback) {
+    handle.execute("BEGIN IMMEDIATE");
+    boolean committed = false;
+    try {
+      T result = callback.withHandle(handle);
+      handle.execute("COMMIT");
+      committed = true;
+      return result;
+    } finally {
+      if (!committed) {
+        try {
+          handle.execute("ROLLBACK");
+        } catch (RuntimeException e) {
+          // SQLite already rolled back (e.g. after SQLITE_FULL); nothing left to undo.
+        }
+      }
+    }
+  }
+}

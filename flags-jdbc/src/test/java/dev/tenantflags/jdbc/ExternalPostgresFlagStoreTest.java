@@ -1,0 +1,33 @@
+package dev.tenantflags.jdbc;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/** Runs the contract on the PostgreSQL named by {@code FLAGS_TEST_PG_URL}; skipped when unset. */
+final class ExternalPostgresFlagStoreTest extends JdbcStoreContract {
+  private TestDatabases.TestDb db;
+
+  @BeforeAll
+  static void requireServer() {
+    assumeTrue(TestDatabases.PG_URL != null && !TestDatabases.PG_URL.isBlank(), "FLAGS_TEST_PG_URL is not set");
+  }
+
+  @java.lang.Override
+  protected String url() {
+    if (db == null) {
+      db = TestDatabases.freshPostgres(TestDatabases.PG_URL);
+    }
+    return db.url();
+  }
+
+  @java.lang.Override
+  protected String auditFailureDdl() {
+    return "ALTER TABLE tf_audit ADD CONSTRAINT tf_test_boom CHECK (change_comment <> 'boom')";
+  }
+
+  @java.lang.Override
+  protected void dropDatabase() {
+    db.close();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.tenantflags.servlet;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tenantflags.AuditEntry;
+import dev.tenantflags.Environment;
+import dev.tenantflags.Flag;
+import dev.tenantflags.Override;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one Jackson configuration of this module and the JSON shapes of the REST API.
+ *
+ * <p>Requests are read as trees, never bound to types named by the input: no default typing, no
+ * polymorphism, so nothing in a request can make Jackson load a class. Duplicate keys and trailing
+ * tokens are errors; decimals are read as BigDecimal so {@code 100.001} is not rounded.
+ */
+final class JsonSupport {
+
+  static final ObjectMapper MAPPER = JsonMapper.builder(
+          JsonFactory.builder()
+              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+              .build())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      .build();
+
+  private JsonSupport() {}
+
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] writeBytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The shape of {@link dev.tenantflags.FlagExport}'s flags. */
+  static Map<String, Object> flag(Flag flag) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("key", flag.key());
+    m.put("description", flag.description());
+    m.put("module", flag.module());
+    m.put("state", flag.state().name());
+    m.put("rolloutPercent", flag.rolloutPercent());
+    m.put("rolloutSalt", flag.rolloutSalt());
+    m.put("scope", flag.scope().axes());
+    m.put("prerequisites", flag.prerequisites());
+    m.put("tenantEditable", flag.tenantEditable());
+    m.put("tags", flag.tags());
+    m.put("archived", flag.archived());
+    m.put("version", flag.version());
+    m.put("updatedAt", flag.updatedAt() == null ? null : flag.updatedAt().toString());
+    m.put("updatedBy", flag.updatedBy());
+    return m;
+  }
+
+  /** The shape of {@link dev.tenantflags.FlagExport}'s overrides. */
+  static Map<String, Object> override(Override o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("flagKey", o.flagKey());
+    m.put("tenantId", o.tenantId());
+    m.put("enabled", o.enabled());
+    m.put("locked", o.locked());
+    m.put("note", o.note());
+    m.put("updatedAt", o.updatedAt() == null ? null : o.updatedAt().toString());
+    m.put("updatedBy", o.updatedBy());
+    return m;
+  }
+
+  static Map<String, Object> environment(Environment e, boolean isDefault) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", e.name());
+    m.put("protected", e.isProtected());
+    m.put("default", isDefault);
+    return m;
+  }
+
+  /** An audit entry; {@code before}/{@code after} are embedded as JSON, not as strings. */
+  static Map<String, Object> audit(AuditEntry e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", e.id());
+    m.put("at", e.at().toString());
+    m.put("actor", e.actor());
+    m.put("action", e.action().name());
+    m.put("environment", e.environment());
+    m.put("flagKey", e.flagKey());
+    m.put("tenantId", e.tenantId());
+    m.put("before", embedded(e.before()));
+    m.put("after", embedded(e.after()));
+    m.put("comment", e.comment());
+    return m;
+  }
+
+  private static Object embedded(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      return node == null ? json : node;
+    } catch (JsonProcessingException e) {
+      return json;
+    }
+  }
+
+}

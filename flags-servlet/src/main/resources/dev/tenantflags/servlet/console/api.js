@@ -1,0 +1,130 @@
+// The admin REST API (SPEC §6) as the console uses it. The token lives in sessionStorage only (gone
+// when the tab closes) and travels as a bearer header; no cookies, so no CSRF surface.
+
+const TOKEN_KEY = 'tenantflags.token';
+const ENV_KEY = 'tenantflags.env';
+
+/** An error answer of the API, carrying the RFC 9457 problem fields. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+function baseUrl() {
+  const meta = document.querySelector('meta[name="tenantflags-api"]');
+  const configured = (meta && meta.getAttribute('content')) || 'api';
+  return new URL(configured.endsWith('/') ? configured : `${configured}/`, document.baseURI);
+}
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN_KEY); },
+  set token(value) {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
+  },
+  get env() { return sessionStorage.getItem(ENV_KEY); },
+  set env(value) {
+    if (value) sessionStorage.setItem(ENV_KEY, value); else sessionStorage.removeItem(ENV_KEY);
+  },
+};
+
+/** Path segments are always encoded, so a key or tenant id cannot add path segments. */
+const seg = (s) => encodeURIComponent(String(s));
+
+async function call(method, path, { body, query = {}, ifMatch, env = true } = {}) {
+  const url = new URL(path, baseUrl());
+  if (env && session.env) url.searchParams.set('env', session.env);
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+  }
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (ifMatch !== undefined && ifMatch !== null) headers['If-Match'] = `"${ifMatch}"`;
+  let response;
+  try {
+    response = await fetch(url, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit', cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, { title: 'Network error', detail: 'The flag server could not be reached.' });
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch (e) { data = null; }
+  }
+  if (!response.ok) throw new ApiError(response.status, data);
+  const etag = response.headers.get('ETag');
+  return { data, etag: etag ? etag.replace(/^W\//, '').replace(/"/g, '') : null, status: response.status };
+}
+
+/** Accepts either a bare array or an object wrapping one (e.g. {"flags": [...]}) . */
+function list(data, ...names) {
+  if (Array.isArray(data)) return data;
+  for (const n of names) if (data && Array.isArray(data[n])) return data[n];
+  return [];
+}
+
+export const api = {
+  environments: async () => list((await call('GET', 'environments', { env: false })).data, 'environments'),
+  status: async () => (await call('GET', 'status')).data,
+  flags: async (query = {}) => list((await call('GET', 'flags', { query })).data, 'flags'),
+  flag: async (key) => {
+    const r = await call('GET', `flags/${seg(key)}`);
+    return { flag: r.data, etag: r.etag };
+  },
+  createFlag: async (flag) => (await call('POST', 'flags', { body: flag })).data,
+  patchFlag: async (key, version, changes) => (await call('PATCH', `flags/${seg(key)}`, { body: changes, ifMatch: version })).data,
+  kill: async (key, comment) => (await call('POST', `flags/${seg(key)}/kill`, { body: comment ? { comment } : {} })).data,
+  archive: async (key) => (await call('DELETE', `flags/${seg(key)}`)).data,
+  overrides: async (key) => list((await call('GET', `flags/${seg(key)}/overrides`)).data, 'overrides'),
+  setOverride: async (key, tenant, value) => (await call('PUT', `flags/${seg(key)}/overrides/${seg(tenant)}`, { body: value })).data,
+  clearOverride: async (key, tenant) => (await call('DELETE', `flags/${seg(key)}/overrides/${seg(tenant)}`)).data,
+  history: async (key, limit = 20) => list((await call('GET', `flags/${seg(key)}/history`, { query: { limit } })).data, 'entries', 'history', 'items'),
+  audit: async (query = {}) => {
+    const data = (await call('GET', 'audit', { query })).data;
+    return { entries: list(data, 'entries', 'items', 'audit'), next: data && !Array.isArray(data) ? (data.next ?? data.nextBefore ?? null) : null };
+  },
+  tenantFlags: async (tenant) => {
+    const data = (await call('GET', `tenants/${seg(tenant)}/flags`)).data;
+    if (Array.isArray(data)) return data;
+    const items = list(data, 'flags', 'items');
+    if (items.length || !data) return items;
+    // A map keyed by flag key.
+    return Object.entries(data).filter(([, v]) => v && typeof v === 'object').map(([key, v]) => ({ key, ...v }));
+  },
+  evaluate: async (tenant, flags, attributes) => (await call('POST', 'evaluate', { body: { tenant, ...(attributes ? { attributes } : {}), ...(flags ? { flags } : {}) } })).data,
+};
+
+const FIELD_WORDS = {
+  key: 'the key', description: 'the description', module: 'the module', state: 'the state',
+  rolloutPercent: 'the rollout percentage', rolloutSalt: 'the rollout salt', scope: 'the scope',
+  prerequisites: 'the prerequisites', tags: 'the tags', tenant: 'the tenant', tenantId: 'the tenant',
+  note: 'the note', comment: 'the comment', enabled: 'on/off', locked: 'the lock',
+};
+
+/** Turns an API error into a sentence an operator understands, plus the field it concerns. */
+export function plainWords(error) {
+  if (!(error instanceof ApiError)) return { message: `Something went wrong in the console: ${error && error.message}`, field: null };
+  const p = error.problem || {};
+  const detail = p.detail ? ` (${p.detail})` : '';
+  const field = p.field || null;
+  switch (error.status) {
+    case 0: return { message: 'The flag server could not be reached. Check that it is running, then try again.', field };
+    case 400: return { message: `That was not accepted: please check ${FIELD_WORDS[field] || field || 'your input'}${detail}.`, field };
+    case 401: return { message: 'Your token was not accepted or has expired. Please sign in again.', field };
+    case 403: return { message: `Your token's role is not allowed to do this here${detail}. Protected environments need an admin token.`, field };
+    case 404: return { message: `That no longer exists, or you may not see it${detail}.`, field };
+    case 409: return { message: `This clashes with the current state${detail}.`, field };
+    case 412: return { message: 'Someone else changed this flag after you opened it. Reload it to see their change, then apply yours again.', field };
+    case 413: return { message: 'That is too large to send in one go.', field };
+    case 428: return { message: 'The server needs to know which version you edited. Reload the flag and try again.', field };
+    default:
+      if (error.status >= 500) return { message: `The flag server had a problem${detail}. Try again in a moment.`, field };
+      return { message: `${p.title || 'Request failed'}${detail}.`, field };
+  }
+}

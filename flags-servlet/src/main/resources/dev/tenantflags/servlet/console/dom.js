@@ -1,0 +1,128 @@
+import { plainWords } from './api.js';
+
+// DOM helpers. Every piece of text reaches the page through textContent or a DOM attribute,
+// never through innerHTML, so flag descriptions and other stored strings cannot become markup.
+
+/**
+ * Creates an element. attrs: plain attributes, plus `class`, `text` (textContent), `on<event>`
+ * handlers, and boolean attributes given as true/false. Children: nodes, strings (as text), or
+ * null/false (skipped), nested arrays allowed.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'text') {
+      el.textContent = String(value);
+    } else if (name.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(name.slice(2).toLowerCase(), value);
+    } else if (name === 'value') {
+      el.value = value;
+    } else if (name === 'checked') {
+      el.checked = Boolean(value);
+    } else if (value === true) {
+      el.setAttribute(name, '');
+    } else {
+      el.setAttribute(name, String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) {
+      append(el, child);
+    } else if (child instanceof Node) {
+      el.appendChild(child);
+    } else {
+      el.appendChild(document.createTextNode(String(child)));
+    }
+  }
+}
+
+/** Replaces an element's children. */
+export function replace(el, ...children) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  append(el, children);
+  return el;
+}
+
+/** Formats an ISO instant for people: local date and time to the minute. */
+export function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+let idCounter = 0;
+/** A document-unique id for label/for pairs. */
+export function uid(prefix) {
+  idCounter += 1;
+  return `${prefix}-${idCounter}`;
+}
+
+/** A pill showing a flag state. */
+export function statePill(state) {
+  return h('span', { class: `pill state-${String(state).toLowerCase()}`, text: state });
+}
+
+/** Small badges for a flag's tags; beta and experimental stand out. */
+export function tagBadges(tags) {
+  return (tags || []).map((t) => h('span', {
+    class: t === 'beta' || t === 'experimental' ? `badge badge-${t}` : 'badge',
+    text: t,
+  }));
+}
+
+// ---- page-wide messages and confirmation ---------------------------------------------------------
+
+
+/** Shows an error in plain words in the alert bar and, when the problem names a field, marks it. */
+export function showError(error, fieldInputs = {}) {
+  const { message, field } = plainWords(error);
+  const bar = document.getElementById('alert');
+  document.getElementById('alert-text').textContent = message;
+  bar.hidden = false;
+  for (const input of Object.values(fieldInputs)) if (input) input.removeAttribute('aria-invalid');
+  if (field && fieldInputs[field]) {
+    fieldInputs[field].setAttribute('aria-invalid', 'true');
+    fieldInputs[field].focus();
+  }
+  if (error && error.status === 401) document.dispatchEvent(new CustomEvent('tenantflags:unauthorized'));
+  return message;
+}
+
+export function clearError() {
+  document.getElementById('alert').hidden = true;
+}
+
+let noticeTimer = null;
+/** A short, polite confirmation that something was saved. */
+export function notice(message) {
+  const el = document.getElementById('notice');
+  el.textContent = message;
+  el.classList.add('visible');
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => el.classList.remove('visible'), 4000);
+}
+
+/** Asks for confirmation in a modal dialog; resolves to {ok, comment}. */
+export function confirmAction(text, okLabel) {
+  const dialog = document.getElementById('confirm-dialog');
+  document.getElementById('confirm-text').textContent = text;
+  document.getElementById('confirm-ok').textContent = okLabel;
+  const comment = document.getElementById('confirm-comment');
+  comment.value = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      resolve({ ok: dialog.returnValue === 'ok', comment: comment.value.trim() });
+    }, { once: true });
+    dialog.returnValue = 'cancel';
+    dialog.showModal();
+    document.getElementById('confirm-ok').focus();
+  });
+}

@@ -1,0 +1,487 @@
+// The flag list and the flag detail panel.
+import { api, session } from './api.js';
+import { h, replace, uid, when, statePill, tagBadges, showError, clearError, notice, confirmAction } from './dom.js';
+import { bucket } from './bucketing.js';
+import { entryItem } from './audit.js';
+
+const STATES = ['OFF', 'ON', 'TARGETED', 'ROLLOUT'];
+const EDITABLE = ['description', 'module', 'state', 'rolloutPercent', 'rolloutSalt', 'scope', 'prerequisites', 'tenantEditable', 'tags'];
+
+let allFlags = [];
+let selected = null; // {flag, version, draft, overrides, history}
+let knownTenants = new Set();
+
+// ---- list -----------------------------------------------------------------------------------------
+
+export function init() {
+  document.getElementById('flag-search').addEventListener('input', renderList);
+  document.getElementById('flag-module').addEventListener('change', renderList);
+  document.getElementById('flag-tag').addEventListener('change', renderList);
+  document.getElementById('flag-archived').addEventListener('change', () => loadList());
+  document.getElementById('new-flag').addEventListener('click', openNewFlag);
+  document.getElementById('new-flag-form').addEventListener('submit', createFlag);
+  document.getElementById('new-flag-cancel').addEventListener('click', () => document.getElementById('new-flag-dialog').close());
+}
+
+export function activate() {
+  loadList();
+}
+
+export function environmentChanged() {
+  selected = null;
+  knownTenants = new Set();
+  document.getElementById('flag-detail').hidden = true;
+}
+
+async function loadList() {
+  try {
+    const archived = document.getElementById('flag-archived').checked;
+    allFlags = await api.flags(archived ? { archived: 'all' } : {});
+    fillFilter('flag-module', 'All modules', allFlags.map((f) => f.module).filter(Boolean));
+    fillFilter('flag-tag', 'All tags', allFlags.flatMap((f) => f.tags || []));
+    renderList();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function fillFilter(id, allLabel, values) {
+  const select = document.getElementById(id);
+  const keep = select.value;
+  const unique = [...new Set(values)].sort();
+  replace(select, h('option', { value: '', text: allLabel }), unique.map((v) => h('option', { value: v, text: v })));
+  select.value = unique.includes(keep) ? keep : '';
+}
+
+/** "Who gets it", in words: the scope summary column. */
+export function scopeSummary(flag) {
+  const axes = Object.entries(flag.scope || {}).filter(([, v]) => v && v.length);
+  const describe = () => axes.map(([axis, values]) => {
+    const shown = values.slice(0, 3).join(', ');
+    return `${axis}: ${shown}${values.length > 3 ? ` +${values.length - 3} more` : ''}`;
+  }).join(' · ');
+  switch (flag.state) {
+    case 'OFF': return 'Nobody (off)';
+    case 'ON': return 'Everyone';
+    case 'TARGETED': return axes.length ? describe() : 'Nobody (empty scope)';
+    case 'ROLLOUT': return `${flag.rolloutPercent ?? 0}% of ${axes.length ? describe() : 'everyone'}`;
+    default: return '';
+  }
+}
+
+function renderList() {
+  const q = document.getElementById('flag-search').value.trim().toLowerCase();
+  const module = document.getElementById('flag-module').value;
+  const tag = document.getElementById('flag-tag').value;
+  const archived = document.getElementById('flag-archived').checked;
+  const shown = allFlags.filter((f) => (archived || !f.archived)
+    && (!module || f.module === module)
+    && (!tag || (f.tags || []).includes(tag))
+    && (!q || f.key.toLowerCase().includes(q) || (f.description || '').toLowerCase().includes(q)));
+  const rows = document.getElementById('flag-rows');
+  replace(rows, shown.map((f) => h('tr', { 'data-flag': f.key, class: selected && selected.flag.key === f.key ? 'selected' : null },
+    h('td', {},
+      h('button', { type: 'button', class: 'link flag-open', 'aria-label': `Open flag ${f.key}`, onclick: () => openFlag(f.key) },
+        h('code', { text: f.key })),
+      ' ', tagBadges(f.tags), f.archived ? h('span', { class: 'badge', text: 'archived' }) : null,
+      f.description ? h('div', { class: 'muted desc', text: f.description }) : null),
+    h('td', { text: f.module || '' }),
+    h('td', {}, statePill(f.state)),
+    h('td', { class: 'scope-summary', text: scopeSummary(f) }))));
+  document.getElementById('flag-empty').hidden = shown.length > 0;
+}
+
+// ---- create --------------------------------------------------------------------------------------
+
+function openNewFlag() {
+  const dialog = document.getElementById('new-flag-dialog');
+  document.getElementById('new-flag-form').reset();
+  document.getElementById('new-flag-error').hidden = true;
+  dialog.showModal();
+  document.getElementById('new-flag-key').focus();
+}
+
+async function createFlag(event) {
+  event.preventDefault();
+  const key = document.getElementById('new-flag-key').value.trim();
+  const body = { key, description: document.getElementById('new-flag-description').value };
+  const module = document.getElementById('new-flag-module').value.trim();
+  if (module) body.module = module;
+  const tags = splitList(document.getElementById('new-flag-tags').value);
+  if (tags.length) body.tags = tags;
+  const error = document.getElementById('new-flag-error');
+  try {
+    await api.createFlag(body);
+    document.getElementById('new-flag-dialog').close();
+    notice(`Created ${key}.`);
+    await loadList();
+    await openFlag(key);
+  } catch (e) {
+    error.textContent = showError(e, { key: document.getElementById('new-flag-key') });
+    error.hidden = false;
+  }
+}
+
+function splitList(text) {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+// ---- detail --------------------------------------------------------------------------------------
+
+async function openFlag(key) {
+  clearError();
+  try {
+    const [{ flag, etag }, overrides, history] = await Promise.all([
+      api.flag(key), api.overrides(key), api.history(key, 20),
+    ]);
+    const version = etag ?? flag.version;
+    selected = { flag, version, draft: structuredClone(flag), overrides, history };
+    for (const o of overrides) knownTenants.add(o.tenantId);
+    for (const t of (flag.scope && flag.scope.tenant) || []) knownTenants.add(t);
+    renderDetail();
+    renderList();
+    loadKnownTenants();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** Tenant ids the store knows about: everyone seen in overrides and the audit log. */
+async function loadKnownTenants() {
+  try {
+    const { entries } = await api.audit({ limit: 1000 });
+    const before = knownTenants.size;
+    for (const e of entries) if (e.tenantId) knownTenants.add(e.tenantId);
+    const list = document.getElementById('known-tenants');
+    replace(list, [...knownTenants].sort().map((t) => h('option', { value: t })));
+    if (knownTenants.size !== before) updatePreview();
+  } catch (e) {
+    // The preview simply counts fewer tenants; the reason shows elsewhere when it matters.
+  }
+}
+
+function changes() {
+  const out = {};
+  for (const field of EDITABLE) {
+    if (JSON.stringify(selected.draft[field] ?? null) !== JSON.stringify(selected.flag[field] ?? null)) {
+      out[field] = selected.draft[field] ?? null;
+    }
+  }
+  return out;
+}
+
+function markDirty() {
+  const dirty = Object.keys(changes()).length > 0;
+  document.getElementById('detail-save').disabled = !dirty;
+  document.getElementById('detail-discard').disabled = !dirty;
+  document.getElementById('detail-dirty').hidden = !dirty;
+}
+
+function renderDetail() {
+  const pane = document.getElementById('flag-detail');
+  const { flag, draft } = selected;
+  const ids = { desc: uid('desc'), module: uid('module'), salt: uid('salt'), comment: uid('comment') };
+  const inputs = {};
+
+  const description = h('textarea', { id: ids.desc, maxlength: 1000, rows: 3, value: draft.description || '',
+    oninput: (e) => { draft.description = e.target.value; markDirty(); } });
+  inputs.description = description;
+  const moduleInput = h('input', { id: ids.module, maxlength: 64, value: draft.module || '',
+    oninput: (e) => { draft.module = e.target.value.trim() || null; markDirty(); } });
+  inputs.module = moduleInput;
+
+  const segmented = h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': 'state-legend' },
+    STATES.map((s) => {
+      const id = `detail-state-${s}`;
+      return [
+        h('input', { type: 'radio', name: 'flag-state', id, value: s, checked: draft.state === s,
+          onchange: () => { draft.state = s; markDirty(); updateRolloutEnabled(); } }),
+        h('label', { for: id, class: `seg seg-${s.toLowerCase()}`, text: s }),
+      ];
+    }));
+
+  const range = h('input', { type: 'range', id: 'detail-rollout-range', min: 0, max: 100, step: 0.5,
+    value: draft.rolloutPercent ?? 0, 'aria-label': 'Rollout percentage slider',
+    oninput: (e) => setPercent(Number(e.target.value)) });
+  const number = h('input', { type: 'number', id: 'detail-rollout-number', min: 0, max: 100, step: 0.01,
+    value: draft.rolloutPercent ?? 0, class: 'percent-input',
+    oninput: (e) => { if (e.target.value !== '') setPercent(Number(e.target.value), true); } });
+  inputs.rolloutPercent = number;
+  function setPercent(p, fromNumber) {
+    const clamped = Math.round(Math.min(100, Math.max(0, p)) * 100) / 100;
+    draft.rolloutPercent = clamped;
+    range.value = clamped;
+    if (!fromNumber) number.value = clamped;
+    updatePreview();
+    markDirty();
+  }
+  const salt = h('input', { id: ids.salt, value: draft.rolloutSalt || '', placeholder: flag.key,
+    oninput: (e) => { draft.rolloutSalt = e.target.value.trim() || null; updatePreview(); markDirty(); } });
+  inputs.rolloutSalt = salt;
+
+  const comment = h('input', { id: ids.comment, maxlength: 1000, placeholder: 'optional, recorded in the audit log' });
+  inputs.comment = comment;
+
+  const save = h('button', { type: 'button', id: 'detail-save', class: 'button-primary', disabled: true,
+    onclick: () => saveFlag(comment.value.trim(), inputs) }, 'Save changes');
+  const discard = h('button', { type: 'button', id: 'detail-discard', class: 'button-quiet', disabled: true,
+    onclick: () => { selected.draft = structuredClone(selected.flag); renderDetail(); } }, 'Discard');
+
+  replace(pane,
+    h('div', { class: 'detail-head' },
+      h('div', {},
+        h('h2', { id: 'detail-title' }, h('code', { text: flag.key })),
+        h('div', { class: 'muted' }, `version ${flag.version}`, flag.updatedBy ? ` · changed by ${flag.updatedBy}` : '',
+          flag.updatedAt ? ` · ${when(flag.updatedAt)}` : '', ' ', tagBadges(flag.tags),
+          flag.archived ? h('span', { class: 'badge', text: 'archived' }) : null)),
+      h('button', { type: 'button', class: 'button-quiet', 'aria-label': 'Close flag details',
+        onclick: () => { selected = null; pane.hidden = true; renderList(); } }, '×')),
+
+    h('div', { class: 'kill-row' },
+      h('button', { type: 'button', id: 'detail-kill', class: 'button-danger', disabled: flag.state === 'OFF',
+        onclick: killFlag }, 'Kill switch'),
+      h('span', { class: 'muted', text: flag.state === 'OFF' ? 'The flag is off for everyone.' : 'Turns the flag off for everyone at once, overrides included.' })),
+
+    h('fieldset', { class: 'group' },
+      h('legend', { id: 'state-legend', text: 'State' }),
+      segmented,
+      h('div', { id: 'rollout-box', class: 'rollout' },
+        h('label', { for: 'detail-rollout-number', text: 'Rollout percentage' }),
+        h('div', { class: 'rollout-controls' }, range, number, h('span', { text: '%' })),
+        h('p', { id: 'rollout-preview', class: 'preview', 'aria-live': 'polite' }),
+        h('label', { for: ids.salt, text: 'Bucketing salt' }),
+        salt,
+        h('small', { text: 'Flags sharing a salt roll out to the same tenants. Empty means the flag key.' }))),
+
+    h('fieldset', { class: 'group' },
+      h('legend', { text: 'Who it applies to (scope)' }),
+      h('p', { class: 'muted', text: 'TARGETED: tenants matching every attribute below. ROLLOUT: the percentage of those (everyone when empty).' }),
+      h('div', { id: 'scope-editors' })),
+
+    h('fieldset', { class: 'group' },
+      h('legend', { text: 'Description and labels' }),
+      h('label', { for: ids.desc, text: 'Description' }), description,
+      h('label', { for: ids.module, text: 'Module' }), moduleInput,
+      chipEditor({ label: 'Tags', values: draft.tags || [], id: 'tags',
+        onChange: (v) => { draft.tags = v; markDirty(); } }),
+      h('label', { class: 'check' },
+        h('input', { type: 'checkbox', id: 'detail-tenant-editable', checked: draft.tenantEditable,
+          onchange: (e) => { draft.tenantEditable = e.target.checked; markDirty(); } }),
+        ' Tenant admins may set their own override')),
+
+    h('fieldset', { class: 'group' },
+      h('legend', { text: 'Prerequisites' }),
+      h('p', { class: 'muted', text: 'All of these must be on for a tenant before this flag can be.' }),
+      chipEditor({ label: 'Flags this one needs', values: draft.prerequisites || [], id: 'prereq',
+        suggestions: allFlags.map((f) => f.key).filter((k) => k !== flag.key),
+        onChange: (v) => { draft.prerequisites = v; markDirty(); } })),
+
+    h('div', { class: 'save-row' },
+      h('label', { for: ids.comment, text: 'Why' }), comment,
+      h('div', { class: 'buttons' }, save, discard,
+        h('span', { id: 'detail-dirty', class: 'muted', hidden: true, text: 'Unsaved changes' }))),
+
+    h('section', { class: 'group', 'aria-labelledby': 'overrides-title' },
+      h('h3', { id: 'overrides-title', text: 'Tenant overrides' }),
+      h('div', { id: 'override-list' }),
+      overrideForm()),
+
+    h('section', { class: 'group', 'aria-labelledby': 'history-title' },
+      h('h3', { id: 'history-title', text: 'History' }),
+      h('ol', { id: 'history-list', class: 'history' },
+        selected.history.map((e) => entryItem(e, { showFlag: false })))));
+
+  renderScopeEditors();
+  renderOverrides();
+  updateRolloutEnabled();
+  updatePreview();
+  pane.hidden = false;
+}
+
+function renderScopeEditors() {
+  const { draft } = selected;
+  draft.scope = draft.scope || {};
+  const axes = [...new Set(['tenant', 'plan', ...Object.keys(draft.scope)])];
+  const box = document.getElementById('scope-editors');
+  const attrId = uid('attr');
+  replace(box,
+    axes.map((axis) => chipEditor({ label: axis === 'tenant' ? 'Tenants' : axis === 'plan' ? 'Plans' : `Attribute ${axis}`,
+      values: draft.scope[axis] || [], id: `scope-${axis}`,
+      suggestions: axis === 'tenant' ? [...knownTenants] : [],
+      onChange: (v) => {
+        const next = { ...draft.scope };
+        if (v.length) next[axis] = v; else delete next[axis];
+        draft.scope = next;
+        updatePreview();
+        markDirty();
+      } })),
+    h('div', { class: 'add-axis' },
+      h('label', { for: attrId, text: 'Add an attribute' }),
+      h('input', { id: attrId, placeholder: 'e.g. region', spellcheck: 'false' }),
+      h('button', { type: 'button', class: 'button-quiet', onclick: () => {
+        const name = document.getElementById(attrId).value.trim();
+        if (!name) return;
+        if (!draft.scope[name]) draft.scope = { ...draft.scope, [name]: [] };
+        renderScopeEditors();
+        const input = document.getElementById(`scope-${name}-input`);
+        if (input) input.focus();
+      } }, 'Add attribute')));
+}
+
+/**
+ * Chips with a remove button each, and an input + Add button. Values go in as text. Enter adds;
+ * commas separate several values at once.
+ */
+function chipEditor({ label, values, id, onChange, suggestions = [] }) {
+  let current = [...values];
+  const inputId = `${id}-input`;
+  const listId = suggestions.length ? `${id}-suggestions` : null;
+  const chips = h('ul', { class: 'chips', 'aria-label': label });
+  const input = h('input', { id: inputId, spellcheck: 'false', list: listId, placeholder: 'add…' });
+  const render = () => replace(chips, current.map((v) => h('li', { class: 'chip' },
+    h('span', { text: v }),
+    h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${v} from ${label}`, onclick: () => {
+      current = current.filter((x) => x !== v);
+      render();
+      onChange(current);
+      input.focus();
+    } }, '×'))));
+  const add = () => {
+    const added = splitList(input.value).filter((v) => !current.includes(v));
+    if (!added.length) return;
+    current = [...current, ...added];
+    input.value = '';
+    render();
+    onChange(current);
+  };
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
+  render();
+  return h('div', { class: 'chip-editor', id },
+    h('label', { for: inputId, text: label }),
+    chips,
+    h('div', { class: 'chip-add' }, input,
+      h('button', { type: 'button', class: 'button-quiet', id: `${id}-add`, onclick: add, 'aria-label': `Add to ${label}` }, 'Add')),
+    listId ? h('datalist', { id: listId }, suggestions.sort().map((s) => h('option', { value: s }))) : null);
+}
+
+function updateRolloutEnabled() {
+  const box = document.getElementById('rollout-box');
+  if (box) box.classList.toggle('inactive', selected.draft.state !== 'ROLLOUT');
+}
+
+/** The live "≈N of M tenants" preview, computed with SPEC §3 bucketing in the browser. */
+function updatePreview() {
+  const out = document.getElementById('rollout-preview');
+  if (!out || !selected) return;
+  const { draft } = selected;
+  const basisPoints = Math.round((draft.rolloutPercent ?? 0) * 100);
+  const salt = draft.rolloutSalt || draft.key;
+  const scope = draft.scope || {};
+  const tenantAxis = scope.tenant && scope.tenant.length ? new Set(scope.tenant) : null;
+  const otherAxes = Object.keys(scope).filter((a) => a !== 'tenant' && scope[a] && scope[a].length);
+  const tenants = [...knownTenants];
+  const candidates = tenantAxis ? tenants.filter((t) => tenantAxis.has(t)) : tenants;
+  const inside = candidates.filter((t) => bucket(t, salt) < basisPoints);
+  if (tenants.length === 0) {
+    out.textContent = 'No tenants known yet: the preview counts tenants seen in overrides and the audit log.';
+    return;
+  }
+  let text = `≈${inside.length} of ${tenants.length} known tenants would be in the rollout`;
+  if (otherAxes.length) text += ` (before the ${otherAxes.join(', ')} conditions, which the console cannot check)`;
+  out.textContent = `${text}.`;
+  out.title = inside.slice(0, 20).join(', ');
+}
+
+async function saveFlag(comment, inputs) {
+  const body = changes();
+  if (!Object.keys(body).length) return;
+  if (comment) body.comment = comment;
+  try {
+    const saved = await api.patchFlag(selected.flag.key, selected.version, body);
+    notice(`Saved ${selected.flag.key}${saved && saved.version ? ` (version ${saved.version})` : ''}.`);
+    await refresh();
+  } catch (e) {
+    showError(e, inputs);
+  }
+}
+
+async function killFlag() {
+  const key = selected.flag.key;
+  const { ok, comment } = await confirmAction(
+    `Kill ${key}? It turns off for every tenant in ${session.env || 'this environment'} immediately, overrides included.`,
+    'Kill the flag');
+  if (!ok) return;
+  try {
+    await api.kill(key, comment || undefined);
+    notice(`${key} is off for everyone.`);
+    await refresh();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function refresh() {
+  const key = selected.flag.key;
+  await loadList();
+  await openFlag(key);
+}
+
+// ---- overrides -------------------------------------------------------------------------------------
+
+function renderOverrides() {
+  const box = document.getElementById('override-list');
+  const { overrides } = selected;
+  if (!overrides.length) {
+    replace(box, h('p', { class: 'muted', text: 'No tenant has an override.' }));
+    return;
+  }
+  replace(box, h('table', { class: 'override-table' },
+    h('thead', {}, h('tr', {}, ['Tenant', 'Value', 'Locked', 'Note', ''].map((t) => h('th', { scope: 'col', text: t })))),
+    h('tbody', {}, overrides.map((o) => h('tr', { 'data-tenant': o.tenantId },
+      h('td', {}, h('code', { text: o.tenantId })),
+      h('td', {}, h('span', { class: `onoff ${o.enabled ? 'on' : 'off'}`, text: o.enabled ? 'ON' : 'OFF' })),
+      h('td', { text: o.locked ? 'locked' : '' }),
+      h('td', { class: 'muted', text: o.note || '' }),
+      h('td', {}, h('button', { type: 'button', class: 'button-quiet', 'aria-label': `Clear override for ${o.tenantId}`,
+        onclick: () => clearOverride(o.tenantId) }, 'Clear')))))));
+}
+
+function overrideForm() {
+  const tenantId = 'override-tenant';
+  return h('form', { class: 'override-form', id: 'override-form', onsubmit: setOverride },
+    h('div', {}, h('label', { for: tenantId, text: 'Tenant' }),
+      h('input', { id: tenantId, required: true, spellcheck: 'false', list: 'known-tenants', maxlength: 256 })),
+    h('div', {}, h('label', { for: 'override-enabled', text: 'Value' }),
+      h('select', { id: 'override-enabled' }, h('option', { value: 'true', text: 'On' }), h('option', { value: 'false', text: 'Off' }))),
+    h('div', {}, h('label', { for: 'override-note', text: 'Note' }), h('input', { id: 'override-note', maxlength: 1000 })),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'override-locked' }), ' Lock'),
+    h('button', { type: 'submit', id: 'override-add', class: 'button-primary' }, 'Set override'));
+}
+
+async function setOverride(event) {
+  event.preventDefault();
+  const tenant = document.getElementById('override-tenant').value.trim();
+  if (!tenant) return;
+  const body = { enabled: document.getElementById('override-enabled').value === 'true',
+    locked: document.getElementById('override-locked').checked };
+  const note = document.getElementById('override-note').value.trim();
+  if (note) body.note = note;
+  try {
+    await api.setOverride(selected.flag.key, tenant, body);
+    knownTenants.add(tenant);
+    notice(`Override set for ${tenant}.`);
+    await refresh();
+  } catch (e) {
+    showError(e, { tenant: document.getElementById('override-tenant'), note: document.getElementById('override-note') });
+  }
+}
+
+async function clearOverride(tenant) {
+  try {
+    await api.clearOverride(selected.flag.key, tenant);
+    notice(`Override cleared for ${tenant}.`);
+    await refresh();
+  } catch (e) {
+    showError(e);
+  }
+}
