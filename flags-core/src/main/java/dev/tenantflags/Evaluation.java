@@ -57,8 +57,4 @@ public record Evaluation(boolean enabled, Reason reason, boolean overridesUnavai
   public static Evaluation of(boolean enabled, Reason reason, boolean overridesUnavailable) {
     return CONSTANTS[reason.ordinal() * 4 + (enabled ? 1 : 0) + (overridesUnavailable ? 2 : 0)];
   }
-
-  Evaluation degraded() {
-    return overridesUnavailable ? this : of(enabled, reason, true);
-  }
 }

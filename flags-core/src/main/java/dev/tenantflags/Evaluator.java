@@ -62,22 +62,21 @@ final class Evaluator {
       }
       degraded |= tenantOverrides.unavailable;
     }
-    switch (flag.state) {
-      case ON:
-        return Evaluation.of(true, Reason.ON, degraded);
-      case TARGETED:
-        boolean match = !flag.scopeEmpty && flag.scopeMatches(tenant);
-        return Evaluation.of(match, match ? Reason.TARGET_MATCH : Reason.NO_MATCH, degraded);
-      case ROLLOUT:
-        if (!flag.scopeMatches(tenant)) {
-          return Evaluation.of(false, Reason.NO_MATCH, degraded);
-        }
-        boolean in = flag.basisPoints > 0
-            && (flag.basisPoints >= Flag.MAX_BASIS_POINTS
-                || flag.bucket(tenant.id()) < flag.basisPoints);
-        return Evaluation.of(in, in ? Reason.ROLLOUT_IN : Reason.ROLLOUT_OUT, degraded);
-      default:
-        return Evaluation.of(false, Reason.ERROR);
+    if (flag.state == FlagState.ON) {
+      return Evaluation.of(true, Reason.ON, degraded);
     }
+    if (flag.state == FlagState.TARGETED) {
+      boolean match = !flag.scopeEmpty && flag.scopeMatches(tenant);
+      return Evaluation.of(match, match ? Reason.TARGET_MATCH : Reason.NO_MATCH, degraded);
+    }
+    // ROLLOUT: OFF returned above, and FlagState has no other value.
+    if (!flag.scopeMatches(tenant)) {
+      return Evaluation.of(false, Reason.NO_MATCH, degraded);
+    }
+    // 0 % and 100 % need no hash: the answer is the same for every bucket.
+    boolean in = flag.basisPoints > 0
+        && (flag.basisPoints >= Flag.MAX_BASIS_POINTS
+            || flag.bucket(tenant.id()) < flag.basisPoints);
+    return Evaluation.of(in, in ? Reason.ROLLOUT_IN : Reason.ROLLOUT_OUT, degraded);
   }
 }

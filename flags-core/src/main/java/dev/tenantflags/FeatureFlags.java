@@ -55,9 +55,12 @@ public final class FeatureFlags implements AutoCloseable {
    *
    * Concurrency: the flag definitions live in one immutable Snapshot published through the volatile
    * field `snapshot`. The hot path (isEnabled/evaluate) does one volatile read and walks immutable
-   * objects: no lock, no I/O, no allocation, no logging. Writers (the refresh thread, or a thread that
-   * wrote through FlagAdmin and wants to read its own write) serialise on `refreshLock` and replace the
-   * snapshot whole.
+   * objects: no lock, no I/O, no allocation, no logging. Refreshes (the refresh thread, or a thread
+   * that wrote through FlagAdmin and wants to read its own write) serialise on `refreshLock`, which is
+   * held while the store is read. Publishing — swapping the snapshot whole, the status, `closed`,
+   * listener calls — happens under `stateLock`, which is never held during store I/O, so start-up's
+   * fallback (bootstrap or ERROR after the start-up timeout) and close() never wait on a store that
+   * hangs.
    *
    * Overrides: per tenant, loaded on first use into a bounded Caffeine cache keyed by tenant id. The
    * snapshot knows which flags have any overrides at all, so flags without overrides skip the cache
@@ -100,7 +103,10 @@ public final class FeatureFlags implements AutoCloseable {
   private final long touchPeriodNanos;
   private final ScheduledExecutorService executor;
   private final List<FeatureFlagsListener> listeners = new CopyOnWriteArrayList<>();
+  /** Serialises refreshes; held during store I/O. */
   private final Object refreshLock = new Object();
+  /** Guards publishing snapshot, status and closed; never held during store I/O. */
+  private final Object stateLock = new Object();
   private final CountDownLatch firstLoad = new CountDownLatch(1);
   private final Evaluator.OverrideSource overrideSource = this::overridesOf;
 
@@ -328,12 +334,13 @@ public final class FeatureFlags implements AutoCloseable {
    */
   @java.lang.Override
   public void close() {
-    synchronized (refreshLock) {
+    synchronized (stateLock) {
       if (closed) {
         return;
       }
       closed = true;
     }
+    // Interrupts a refresh that hangs in the store; close() itself never waits for one.
     executor.shutdownNow();
     if (subscription != null) {
       try {
@@ -378,25 +385,27 @@ public final class FeatureFlags implements AutoCloseable {
     if (loaded) {
       return;
     }
-    if (b.strict) {
-      String detail = status.detail();
-      close();
-      throw new FlagStoreException(
-          "could not load flags of environment '" + environment + "' within " + b.startupTimeout
-              + (detail == null ? "" : ": " + detail));
-    }
-    synchronized (refreshLock) {
+    // stateLock, not refreshLock: the first refresh may hang in the store, and start-up is bounded.
+    synchronized (stateLock) {
       if (snapshot != null) {
+        return; // the first load arrived just after the timeout
+      }
+      if (!b.strict) {
+        if (b.bootstrap != null) {
+          installBootstrap(b.bootstrap);
+          LOG.warn("store not reachable at start; serving bootstrap flags of environment '{}' until it is", environment);
+        } else {
+          setStatus(Status.State.ERROR, status.detail());
+          LOG.warn("store not reachable at start; serving callers' defaults for environment '{}' until it is", environment);
+        }
         return;
       }
-      if (b.bootstrap != null) {
-        installBootstrap(b.bootstrap);
-        LOG.warn("store not reachable at start; serving bootstrap flags of environment '{}' until it is", environment);
-      } else {
-        setStatus(Status.State.ERROR, status.detail());
-        LOG.warn("store not reachable at start; serving callers' defaults for environment '{}' until it is", environment);
-      }
     }
+    String detail = status.detail();
+    close();
+    throw new FlagStoreException(
+        "could not load flags of environment '" + environment + "' within " + b.startupTimeout
+            + (detail == null ? "" : ": " + detail));
   }
 
   private void installBootstrap(FlagExport export) {
@@ -428,27 +437,37 @@ public final class FeatureFlags implements AutoCloseable {
       if (closed) {
         return;
       }
+      Snapshot current = snapshot;
+      boolean recovering = !storeHealthy;
+      Snapshot next = null;
+      ChangeSet changes = null;
       try {
-        Snapshot current = snapshot;
-        boolean recovering = !storeHealthy;
         long version = store.changeVersion(environment);
         if (current == null || current.bootstrap || version != current.version) {
           FlagSet set = store.loadFlags(environment);
-          ChangeSet changes = current == null || current.bootstrap || recovering
+          changes = current == null || current.bootstrap || recovering
               ? null : store.changesSince(environment, current.version);
-          Snapshot next = new Snapshot(set, false, bucketCache);
-          snapshot = next;
-          // Caffeine first, then `hot`: see the design note.
-          if (changes == null || !changes.complete()) {
-            tenants.invalidateAll();
-            hot.clear();
-          } else {
-            tenants.invalidateAll(changes.tenantIds());
-            for (String id : changes.tenantIds()) {
-              hot.remove(id);
-            }
+          next = new Snapshot(set, false, bucketCache);
+        }
+      } catch (RuntimeException e) {
+        synchronized (stateLock) {
+          if (!closed) {
+            storeFailed(e);
           }
-          notifyFlagChanges(current, next);
+        }
+        return;
+      }
+      boolean invalidateAll;
+      synchronized (stateLock) {
+        if (closed) {
+          return;
+        }
+        // start() may have installed a bootstrap while this refresh was in the store.
+        Snapshot published = snapshot;
+        invalidateAll = published != current || changes == null || !changes.complete();
+        if (next != null) {
+          snapshot = next;
+          notifyFlagChanges(published, next);
         }
         storeHealthy = true;
         Status before = status;
@@ -461,15 +480,26 @@ public final class FeatureFlags implements AutoCloseable {
           }
           notifyStatus(before, status);
         }
-        firstLoad.countDown();
-      } catch (RuntimeException e) {
-        storeFailed(e);
       }
+      if (next != null) {
+        // Outside stateLock: invalidating waits for in-flight tenant loads, which do store I/O.
+        // Caffeine first, then `hot`: see the design note.
+        if (invalidateAll) {
+          tenants.invalidateAll();
+          hot.clear();
+        } else {
+          tenants.invalidateAll(changes.tenantIds());
+          for (String id : changes.tenantIds()) {
+            hot.remove(id);
+          }
+        }
+      }
+      firstLoad.countDown();
     }
   }
 
   /**
-   * Called under refreshLock when a refresh failed. It does not retry: the next poll does, so a dead
+   * Called under stateLock when a refresh failed. It does not retry: the next poll does, so a dead
    * store is asked once per poll interval, not in a loop.
    */
   private void storeFailed(RuntimeException e) {

@@ -112,8 +112,14 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
     return flags;
   }
 
-  /** The JSON shape of a flag, shared with audit entries. */
-  static Map<String, Object> toMap(Flag flag) {
+  /**
+   * Returns a flag in the export's JSON shape, as a map of JSON-ready values (strings, booleans,
+   * numbers, lists, sets and maps) in field order. The REST API and audit entries use the same shape.
+   *
+   * @param flag the flag
+   * @return a new mutable map
+   */
+  public static Map<String, Object> toMap(Flag flag) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", flag.key());
     m.put("description", flag.description());
@@ -132,7 +138,13 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
     return m;
   }
 
-  static Map<String, Object> toMap(Override override) {
+  /**
+   * Returns an override in the export's JSON shape, as a map of JSON-ready values in field order.
+   *
+   * @param override the override
+   * @return a new mutable map
+   */
+  public static Map<String, Object> toMap(Override override) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("flagKey", override.flagKey());
     m.put("tenantId", override.tenantId());

@@ -165,6 +165,21 @@ final class FeatureFlagsFailureTest {
   }
 
   @Test
+  void listeners_onlyFlagChangesImplemented_statusChangesAreIgnoredByTheDefault() {
+    List<Set<String>> seen = new CopyOnWriteArrayList<>();
+    flags.addListener(new FeatureFlagsListener() {
+      @java.lang.Override
+      public void onFlagsChanged(Set<String> changedKeys) {
+        seen.add(changedKeys);
+      }
+    });
+    goDown();
+    comeBack();
+    flags.admin("ops").kill("reports", null);
+    assertThat(seen).containsExactly(Set.of("reports"));
+  }
+
+  @Test
   void listeners_writeThroughAdmin_receiveExactlyTheChangedKey() {
     flagChanges.clear();
     flags.admin("ops").kill("billing", null);

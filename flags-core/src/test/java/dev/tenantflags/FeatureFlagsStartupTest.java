@@ -161,4 +161,74 @@ final class FeatureFlagsStartupTest {
       assertThat(flags.isEnabled("billing", TenantKey.of("globex"))).isTrue();
     }
   }
+  /** A store whose reads block until released: a database that accepts connections but never answers. */
+  private static final class HangingStore extends ForwardingStore {
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    HangingStore(dev.tenantflags.spi.FlagStore delegate) {
+      super(delegate);
+    }
+
+    @java.lang.Override
+    public long changeVersion(String environment) {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FlagStoreException("interrupted");
+      }
+      return super.changeVersion(environment);
+    }
+  }
+
+  @Test
+  void build_firstLoadHangs_returnsAfterTheStartupTimeoutWithTheBootstrap() throws Exception {
+    FailingFlagStore seeded = downStoreWithFlags();
+    HangingStore store = new HangingStore(seeded.delegate());
+    FlagExport bootstrap = new FlagExport(ENV, 1, List.of(Flag.of("reports").withState(FlagState.ON)), List.of());
+    long start = System.nanoTime();
+    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL)
+        .startupTimeout(Duration.ofMillis(200)).bootstrap(bootstrap).build()) {
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(tookMillis).as("build() is bounded by the start-up timeout").isLessThan(3_000);
+      assertThat(flags.status().state()).isEqualTo(Status.State.STALE);
+      assertThat(flags.isEnabled("reports", ACME)).isTrue();
+
+      store.release.countDown();
+      assertThat(flags.awaitReady(TestFlags.PATIENCE)).isTrue();
+      TestFlags.await("real flags replace the bootstrap", () -> flags.flag("billing").isPresent());
+      assertThat(flags.evaluate("billing", ACME)).isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
+      assertThat(flags.flag("reports")).isEmpty();
+    } finally {
+      store.release.countDown();
+    }
+  }
+
+  @Test
+  void build_strictFirstLoadHangs_throwsAfterTheStartupTimeout() {
+    HangingStore store = new HangingStore(new InMemoryFlagStore());
+    long start = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> FeatureFlags.builder().store(store).environment(ENV)
+          .startupTimeout(Duration.ofMillis(200)).strictStartup(true).build())
+          .isInstanceOf(FlagStoreException.class);
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
+    } finally {
+      store.release.countDown();
+    }
+  }
+  @Test
+  void build_interrupted_startsSoftAndKeepsTheInterruptFlag() {
+    FailingFlagStore store = downStoreWithFlags();
+    Thread.currentThread().interrupt();
+    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL).build()) {
+      // build() stopped waiting at once and keeps the caller's interrupt for it to handle.
+      assertThat(Thread.interrupted()).isTrue();
+      assertThat(flags.status().state()).isEqualTo(Status.State.ERROR);
+      store.failing(false);
+      TestFlags.await("READY after the store comes", () -> flags.status().state() == Status.State.READY);
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }

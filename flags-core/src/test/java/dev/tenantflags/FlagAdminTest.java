@@ -338,4 +338,61 @@ final class FlagAdminTest {
     // The first override makes the flag "have overrides"; the second changes nothing flag-level.
     assertThat(changes).containsExactly(Set.of("f"));
   }
+  @Test
+  void ensure_anotherInstanceCreatesItFirst_isUnchanged() {
+    // Two app instances start together: this one reads "absent", the other creates it before this one does.
+    FlagAdmin other = flags.admin("ensure:myapp");
+    dev.tenantflags.spi.FlagStore racing = new ForwardingStore(store) {
+      @java.lang.Override
+      public AuditEntry createFlag(String environment, Flag flag, AuditEntry audit) {
+        other.ensure(Flag.of("f").withDescription("theirs"));
+        return super.createFlag(environment, flag, audit);
+      }
+    };
+    try (FeatureFlags instance = TestFlags.client(racing)) {
+      assertThat(instance.admin("ensure:myapp").ensure(Flag.of("f").withDescription("ours"))).isEqualTo(EnsureResult.UNCHANGED);
+    }
+    assertThat(store.loadFlag(ENV, "f").orElseThrow().description()).isEqualTo("theirs");
+    assertThat(admin.history("f", 10)).hasSize(1);
+  }
+
+  @Test
+  void ensure_operatorEditsBetweenReadAndWrite_keepsTheOperatorsChanges() {
+    FlagAdmin app = flags.admin("ensure:myapp");
+    app.ensure(Flag.of("f").withDescription("v1"));
+    FlagAdmin operator = flags.admin("operator");
+    dev.tenantflags.spi.FlagStore racing = new ForwardingStore(store) {
+      @java.lang.Override
+      public AuditEntry updateFlag(String environment, Flag flag, long expectedVersion, AuditEntry audit) {
+        if (audit.actor().equals("ensure:myapp")) {
+          operator.update("f", FlagAdmin.ANY_VERSION, f -> f.withState(FlagState.ON), null);
+        }
+        return super.updateFlag(environment, flag, expectedVersion, audit);
+      }
+    };
+    try (FeatureFlags instance = TestFlags.client(racing)) {
+      assertThat(instance.admin("ensure:myapp").ensure(Flag.of("f").withDescription("v2")))
+          .isEqualTo(EnsureResult.KEPT_OPERATOR_CHANGES);
+    }
+    Flag stored = store.loadFlag(ENV, "f").orElseThrow();
+    assertThat(stored.description()).isEqualTo("v1");
+    assertThat(stored.state()).isEqualTo(FlagState.ON);
+    assertThat(stored.updatedBy()).isEqualTo("operator");
+  }
+
+  @Test
+  void listeners_deletedEnvironment_reportTheRemovedFlags() {
+    admin.create(Flag.of("a"), null);
+    admin.create(Flag.of("b"), null);
+    List<Set<String>> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    flags.addListener(new FeatureFlagsListener() {
+      @java.lang.Override
+      public void onFlagsChanged(Set<String> changedKeys) {
+        changes.add(changedKeys);
+      }
+    });
+    admin.deleteEnvironment(ENV, null);
+    assertThat(changes).containsExactly(Set.of("a", "b"));
+    assertThat(flags.flags()).isEmpty();
+  }
 }

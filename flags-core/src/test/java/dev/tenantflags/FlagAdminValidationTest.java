@@ -226,6 +226,24 @@ final class FlagAdminValidationTest {
   }
 
   @Test
+  void prerequisites_handEditedCycleElsewhere_neitherBlocksNorHangsWrites() {
+    // A store edited by hand (not through FlagAdmin) holds x -> y -> x.
+    java.time.Instant now = java.time.Instant.now();
+    for (String[] edge : new String[][] {{"x", "y"}, {"y", "x"}}) {
+      store.createFlag(ENV, Flag.of(edge[0]).withState(FlagState.ON).withPrerequisites(List.of(edge[1]))
+              .withVersion(1, now, "hand"),
+          new AuditEntry(0, now, "hand", AuditAction.FLAG_CREATED, ENV, edge[0], null, null, null, null));
+    }
+    admin.create(Flag.of("unrelated").withPrerequisites(List.of("a")), null);
+    admin.create(Flag.of("on_top").withPrerequisites(List.of("x")), null);
+    assertThat(store.loadFlag(ENV, "on_top")).isPresent();
+    // Evaluating into the cycle is bounded: ERROR, not a stack overflow.
+    TestFlags.await("hand-made flags loaded", () -> flags.flag("x").isPresent());
+    assertThat(flags.evaluate("on_top", TenantKey.of("acme")).reason()).isEqualTo(Reason.OFF);
+    assertThat(flags.evaluate("x", TenantKey.of("acme"))).isEqualTo(Evaluation.of(false, Reason.ERROR));
+  }
+
+  @Test
   void prerequisites_fiftyOne_isRejected() {
     List<String> many = new ArrayList<>();
     for (int i = 0; i < 51; i++) {

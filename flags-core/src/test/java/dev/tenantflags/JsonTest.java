@@ -69,7 +69,7 @@ final class JsonTest {
     "", "   ", "{", "[", "[1,", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\" 1}", "{a:1}", "{\"a\":1,}",
     "[1 2]", "[1,]", "\"unterminated", "\"bad \\x escape\"", "\"\\u12\"", "\"\\u12zz\"", "\"\\u+041\"",
     "\"\\u-041\"", "tru", "nul", "falsy", "-", "+1", "01", "1.", ".5", "-.5", "1e", "1e+", "1.2.3", "--1",
-    "{} {}", "[] x", "1e99999999999", "[01]", "\"tab\there\"", "{\"a\":1,\"a\":2}", "'single'", "NaN", "Infinity",
+    "{} {}", "[] x", "1e99999999999", "[01]", "{\"a\":1 \"b\":2}", "\"tab\there\"", "{\"a\":1,\"a\":2}", "'single'", "NaN", "Infinity",
   })
   void parse_malformed_isRejectedNamingJsonAndThePosition(String text) {
     assertThatThrownBy(() -> Json.parse(text))

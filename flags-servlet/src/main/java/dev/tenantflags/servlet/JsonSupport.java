@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tenantflags.AuditEntry;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
+import dev.tenantflags.FlagExport;
 import dev.tenantflags.Override;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -57,37 +58,14 @@ final class JsonSupport {
     }
   }
 
-  /** The shape of {@link dev.tenantflags.FlagExport}'s flags. */
+  /** The shape of {@link FlagExport}'s flags. */
   static Map<String, Object> flag(Flag flag) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("key", flag.key());
-    m.put("description", flag.description());
-    m.put("module", flag.module());
-    m.put("state", flag.state().name());
-    m.put("rolloutPercent", flag.rolloutPercent());
-    m.put("rolloutSalt", flag.rolloutSalt());
-    m.put("scope", flag.scope().axes());
-    m.put("prerequisites", flag.prerequisites());
-    m.put("tenantEditable", flag.tenantEditable());
-    m.put("tags", flag.tags());
-    m.put("archived", flag.archived());
-    m.put("version", flag.version());
-    m.put("updatedAt", flag.updatedAt() == null ? null : flag.updatedAt().toString());
-    m.put("updatedBy", flag.updatedBy());
-    return m;
+    return FlagExport.toMap(flag);
   }
 
-  /** The shape of {@link dev.tenantflags.FlagExport}'s overrides. */
+  /** The shape of {@link FlagExport}'s overrides. */
   static Map<String, Object> override(Override o) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("flagKey", o.flagKey());
-    m.put("tenantId", o.tenantId());
-    m.put("enabled", o.enabled());
-    m.put("locked", o.locked());
-    m.put("note", o.note());
-    m.put("updatedAt", o.updatedAt() == null ? null : o.updatedAt().toString());
-    m.put("updatedBy", o.updatedBy());
-    return m;
+    return FlagExport.toMap(o);
   }
 
   static Map<String, Object> environment(Environment e, boolean isDefault) {
