@@ -9,6 +9,8 @@ import java.util.Collection;
  */
 final class StringSet {
   private final String[] table;
+  /** The hash code of each slot's string, so a probe that meets another value skips its bytes. */
+  private final int[] hashes;
   private final int mask;
 
   StringSet(Collection<String> values) {
@@ -17,6 +19,7 @@ final class StringSet {
       slots <<= 1;
     }
     table = new String[slots];
+    hashes = new int[slots];
     mask = slots - 1;
     for (String value : values) {
       int i = spread(value.hashCode()) & mask;
@@ -24,6 +27,7 @@ final class StringSet {
         i = (i + 1) & mask;
       }
       table[i] = value;
+      hashes[i] = value.hashCode();
     }
   }
 
@@ -38,11 +42,13 @@ final class StringSet {
 
   boolean contains(String value) {
     String[] t = table;
+    int[] h = hashes;
     int m = mask;
-    int i = spread(value.hashCode()) & m;
+    int hash = value.hashCode();
+    int i = spread(hash) & m;
     String candidate;
     while ((candidate = t[i]) != null) {
-      if (candidate == value || candidate.equals(value)) {
+      if (candidate == value || (h[i] == hash && candidate.equals(value))) {
         return true;
       }
       i = (i + 1) & m;
