@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /*
  * Design note
  *
- * Why: SHA-256 bucketing (SPEC §3) costs about 100 ns per call even with the CPU's SHA instructions,
- * most of it MessageDigest bookkeeping; a ROLLOUT check should cost a few tens. A tenant's bucket for
+ * Why: SHA-256 bucketing (SPEC §3) through a per-thread MessageDigest measured about 100 ns per call
+ * (IsEnabledBenchmark.rollout25 115 ns against 7 ns for ON); a ROLLOUT check should cost a few tens. A tenant's bucket for
  * a salt never changes, so it is computed once and remembered.
  *
  * Shape: every salt ever seen gets a small ordinal for the cache's lifetime; per tenant id, a short[]
