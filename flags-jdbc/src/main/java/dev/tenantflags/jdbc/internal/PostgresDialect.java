@@ -1,6 +1,5 @@
 package dev.tenantflags.jdbc.internal;
 
-import dev.tenantflags.Override;
 import dev.tenantflags.jdbc.Dialect;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -18,22 +17,6 @@ final class PostgresDialect implements SqlDialect {
   @java.lang.Override
   public Dialect dialect() {
     return Dialect.POSTGRESQL;
-  }
-
-  @java.lang.Override
-  public void insertEnvironmentIfAbsent(Handle handle, String name, boolean isProtected) {
-    handle.createUpdate("INSERT INTO tf_environments (name, protected, deleted, change_version)"
-            + " VALUES (:name, :protected, TRUE, 0) ON CONFLICT (name) DO NOTHING")
-        .bind("name", name)
-        .bind("protected", isProtected)
-        .execute();
-  }
-
-  @java.lang.Override
-  public void upsertOverride(Handle handle, String environment, Override o) {
-    handle.createUpdate(Sql.UPSERT_OVERRIDE_ON_CONFLICT)
-        .bindMethods(new OverrideColumns(environment, o))
-        .execute();
   }
 
   @java.lang.Override

@@ -49,12 +49,26 @@ public interface SqlDialect {
 
   /**
    * Inserts an environment row as a tombstone (deleted, change version 0) unless one exists, without
-   * failing when another transaction inserts it at the same moment.
+   * failing when another transaction inserts it at the same moment. The default is the standard
+   * {@code ON CONFLICT DO NOTHING} that PostgreSQL and SQLite share.
    */
-  void insertEnvironmentIfAbsent(Handle handle, String name, boolean isProtected);
+  default void insertEnvironmentIfAbsent(Handle handle, String name, boolean isProtected) {
+    handle.createUpdate("INSERT INTO tf_environments (name, protected, deleted, change_version)"
+            + " VALUES (:name, :protected, TRUE, 0) ON CONFLICT (name) DO NOTHING")
+        .bind("name", name)
+        .bind("protected", isProtected)
+        .execute();
+  }
 
-  /** Creates or replaces one override row in a single statement. */
-  void upsertOverride(Handle handle, String environment, Override override);
+  /**
+   * Creates or replaces one override row in a single statement. The default is the {@code ON
+   * CONFLICT DO UPDATE} form that PostgreSQL and SQLite share.
+   */
+  default void upsertOverride(Handle handle, String environment, Override override) {
+    handle.createUpdate(Sql.UPSERT_OVERRIDE_ON_CONFLICT)
+        .bindMethods(new OverrideColumns(environment, override))
+        .execute();
+  }
 
   /** Announces a committed change to listeners (PostgreSQL {@code pg_notify}); delivered on commit. */
   default void notifyChange(Handle handle, String environment, long changeVersion) {}

@@ -1,6 +1,5 @@
 package dev.tenantflags.jdbc.internal;
 
-import dev.tenantflags.Override;
 import dev.tenantflags.jdbc.Dialect;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
@@ -86,22 +85,6 @@ final class SqliteDialect implements SqlDialect {
         }
       }
     }
-  }
-
-  @java.lang.Override
-  public void insertEnvironmentIfAbsent(Handle handle, String name, boolean isProtected) {
-    handle.createUpdate("INSERT INTO tf_environments (name, protected, deleted, change_version)"
-            + " VALUES (:name, :protected, TRUE, 0) ON CONFLICT (name) DO NOTHING")
-        .bind("name", name)
-        .bind("protected", isProtected)
-        .execute();
-  }
-
-  @java.lang.Override
-  public void upsertOverride(Handle handle, String environment, Override o) {
-    handle.createUpdate(Sql.UPSERT_OVERRIDE_ON_CONFLICT)
-        .bindMethods(new OverrideColumns(environment, o))
-        .execute();
   }
 
   @java.lang.Override
