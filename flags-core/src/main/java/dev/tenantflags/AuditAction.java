@@ -1,8 +1,6 @@
 package dev.tenantflags;
 
-/**
- * What an audited change did (SPEC §2). Thread safety: enum constants are immutable.
- */
+/** What an audited change did (SPEC §2). Thread safety: enum constants are immutable. */
 public enum AuditAction {
   /** A flag was created. */
   FLAG_CREATED,

@@ -3,8 +3,8 @@ package dev.tenantflags;
 import java.time.Instant;
 
 /**
- * One audited change: who changed what, when, from what to what, and why (SPEC §2). Written in the same
- * transaction as the change; never updated or deleted.
+ * One audited change: who changed what, when, from what to what, and why (SPEC §2). Written in the
+ * same transaction as the change; never updated or deleted.
  *
  * <p>Thread safety: immutable.
  *
@@ -51,6 +51,7 @@ public record AuditEntry(
    * @return the copy
    */
   public AuditEntry withId(long id) {
-    return new AuditEntry(id, at, actor, action, environment, flagKey, tenantId, before, after, comment);
+    return new AuditEntry(
+        id, at, actor, action, environment, flagKey, tenantId, before, after, comment);
   }
 }

@@ -25,7 +25,8 @@ public record AuditQuery(
    */
   public AuditQuery {
     if (limit < 1 || limit > MAX_LIMIT) {
-      throw new FlagValidationException("limit", "limit must be between 1 and " + MAX_LIMIT + ": " + limit);
+      throw new FlagValidationException(
+          "limit", "limit must be between 1 and " + MAX_LIMIT + ": " + limit);
     }
   }
 

@@ -41,7 +41,10 @@ final class BucketCache {
     return ordinals.computeIfAbsent(salt, s -> nextOrdinal.getAndIncrement());
   }
 
-  /** Same as {@link Bucketing#bucket(String, String)}; {@code ordinal} must be {@link #ordinal(String) salt's}. */
+  /**
+   * Same as {@link Bucketing#bucket(String, String)}; {@code ordinal} must be {@link
+   * #ordinal(String) salt's}.
+   */
   int bucket(String tenantId, String salt, int ordinal) {
     short[] known = byTenant.get(tenantId);
     if (known != null && ordinal < known.length) {

@@ -10,8 +10,8 @@ import java.util.Objects;
  * Deterministic rollout bucketing (SPEC §3): the first 8 bytes of {@code SHA-256(UTF-8(id + ":" +
  * salt))}, read as an unsigned big-endian 64-bit integer, modulo 10000.
  *
- * <p>Any language can reproduce it; raising a percentage only ever adds tenants because a tenant is in
- * when {@code bucket < basisPoints}. Unpaired surrogates encode as {@code '?'}, as {@link
+ * <p>Any language can reproduce it; raising a percentage only ever adds tenants because a tenant is
+ * in when {@code bucket < basisPoints}. Unpaired surrogates encode as {@code '?'}, as {@link
  * String#getBytes(java.nio.charset.Charset)} does.
  *
  * <p>Thread safety: safe for concurrent use.

@@ -16,16 +16,25 @@ final class CompiledFlag {
   final String salt;
   final boolean scopeEmpty;
   final String[] axisNames;
-  /** Per axis, whether it is the {@code tenant} axis, which reads the id instead of an attribute. */
+
+  /**
+   * Per axis, whether it is the {@code tenant} axis, which reads the id instead of an attribute.
+   */
   final boolean[] axisIsTenant;
+
   final StringSet[] axisValues;
+
   /** Resolved after every flag of the snapshot is compiled; null entries are unknown keys. */
   CompiledFlag[] prerequisites;
+
   /** Position in the snapshot's active (non-archived) flags; -1 when archived. Set by Snapshot. */
   int activeIndex = -1;
+
   final boolean hasOverrides;
+
   /** Remembered buckets; null when not cached (or not a ROLLOUT flag). */
   private final BucketCache buckets;
+
   private final int saltOrdinal;
 
   CompiledFlag(Flag flag, boolean hasOverrides) {
@@ -59,8 +68,8 @@ final class CompiledFlag {
 
   /**
    * The value every tenant gets (SPEC §3), or null when it depends on the tenant: OFF; or, without
-   * prerequisites and overrides, ON, an empty-scope TARGETED, a 0 % ROLLOUT, a 100 % ROLLOUT with an
-   * empty scope. Only for non-archived flags.
+   * prerequisites and overrides, ON, an empty-scope TARGETED, a 0 % ROLLOUT, a 100 % ROLLOUT with
+   * an empty scope. Only for non-archived flags.
    */
   Boolean tenantIndependentValue() {
     if (state == FlagState.OFF) {
@@ -87,7 +96,9 @@ final class CompiledFlag {
   /** The tenant's rollout bucket for this flag's salt (SPEC §3), remembered when a cache is set. */
   int bucket(String tenantId) {
     BucketCache cache = buckets;
-    return cache == null ? Bucketing.bucket(tenantId, salt) : cache.bucket(tenantId, salt, saltOrdinal);
+    return cache == null
+        ? Bucketing.bucket(tenantId, salt)
+        : cache.bucket(tenantId, salt, saltOrdinal);
   }
 
   /** Whether every axis accepts the tenant's attribute; true for an empty scope. */

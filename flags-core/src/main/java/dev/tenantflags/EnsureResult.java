@@ -1,8 +1,6 @@
 package dev.tenantflags;
 
-/**
- * What {@link FlagAdmin#ensure(Flag)} did with a declared flag. Thread safety: immutable.
- */
+/** What {@link FlagAdmin#ensure(Flag)} did with a declared flag. Thread safety: immutable. */
 public enum EnsureResult {
   /** The flag did not exist and was created as declared. */
   CREATED,

@@ -3,8 +3,8 @@ package dev.tenantflags;
 /**
  * A namespace of flag configurations and overrides (SPEC §2), such as {@code production}.
  *
- * <p>In a protected environment only ADMIN may change anything; {@code production} is protected when
- * created implicitly. Thread safety: immutable.
+ * <p>In a protected environment only ADMIN may change anything; {@code production} is protected
+ * when created implicitly. Thread safety: immutable.
  *
  * @param name {@code ^[a-z0-9_-]{1,32}$}
  * @param isProtected whether only ADMIN may change anything in it

@@ -5,14 +5,17 @@ import java.util.Objects;
 /**
  * The outcome of evaluating one flag for one tenant.
  *
- * <p>{@code overridesUnavailable} is true when the tenant's overrides could not be loaded (the store
- * was unreachable when this tenant was first seen), so the value was computed without them (SPEC §4).
+ * <p>{@code overridesUnavailable} is true when the tenant's overrides could not be loaded (the
+ * store was unreachable when this tenant was first seen), so the value was computed without them
+ * (SPEC §4).
  *
- * <p>Thread safety: immutable. The client returns shared constants, so evaluating allocates nothing.
+ * <p>Thread safety: immutable. The client returns shared constants, so evaluating allocates
+ * nothing.
  *
  * @param enabled whether the feature is on for the tenant
  * @param reason the rule that decided it
- * @param overridesUnavailable whether tenant overrides were skipped because they could not be loaded
+ * @param overridesUnavailable whether tenant overrides were skipped because they could not be
+ *     loaded
  */
 public record Evaluation(boolean enabled, Reason reason, boolean overridesUnavailable) {
 

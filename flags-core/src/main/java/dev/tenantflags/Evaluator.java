@@ -29,7 +29,8 @@ final class Evaluator {
     return evaluate(flag, tenant, overrides, 0);
   }
 
-  private static Evaluation evaluate(CompiledFlag flag, TenantKey tenant, OverrideSource overrides, int depth) {
+  private static Evaluation evaluate(
+      CompiledFlag flag, TenantKey tenant, OverrideSource overrides, int depth) {
     if (flag == null) {
       return Evaluation.of(false, Reason.FLAG_NOT_FOUND);
     }
@@ -74,9 +75,10 @@ final class Evaluator {
       return Evaluation.of(false, Reason.NO_MATCH, degraded);
     }
     // 0 % and 100 % need no hash: the answer is the same for every bucket.
-    boolean in = flag.basisPoints > 0
-        && (flag.basisPoints >= Flag.MAX_BASIS_POINTS
-            || flag.bucket(tenant.id()) < flag.basisPoints);
+    boolean in =
+        flag.basisPoints > 0
+            && (flag.basisPoints >= Flag.MAX_BASIS_POINTS
+                || flag.bucket(tenant.id()) < flag.basisPoints);
     return Evaluation.of(in, in ? Reason.ROLLOUT_IN : Reason.ROLLOUT_OUT, degraded);
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client: answers "is feature F on for tenant T?" in nanoseconds from an in-memory snapshot of one
- * environment's flags, keeps that snapshot fresh, and survives store outages (SPEC §3, §4).
+ * The client: answers "is feature F on for tenant T?" in nanoseconds from an in-memory snapshot of
+ * one environment's flags, keeps that snapshot fresh, and survives store outages (SPEC §3, §4).
  *
  * <pre>{@code
  * FeatureFlags flags = FeatureFlags.builder()
@@ -67,7 +66,7 @@ public final class FeatureFlags implements AutoCloseable {
    * entirely. A refresh drops the cached tenants the store's change log names (all of them when the log
    * cannot tell).
    *
-   * Override fast path: Caffeine's getIfPresent with expireAfterAccess reads the clock and records the
+   * TenantOverride fast path: Caffeine's getIfPresent with expireAfterAccess reads the clock and records the
    * access in its read buffer, about 80-150 ns with 10,000 warm tenants (its maintenance runs on
    * another core). So Caffeine stays the policy (size bound, expiry of unused tenants, single load per
    * tenant) while a plain ConcurrentHashMap `hot` mirrors its entries for lookups. A hit in `hot`
@@ -97,22 +96,29 @@ public final class FeatureFlags implements AutoCloseable {
   private final String environment;
   private final Clock clock;
   private final Cache<String, TenantOverrides> tenants;
+
   /** Mirrors {@link #tenants} for allocation-free, clock-free lookups; see the design note. */
   private final ConcurrentHashMap<String, TenantOverrides> hot = new ConcurrentHashMap<>();
+
   private final BucketCache bucketCache;
   private final long touchPeriodNanos;
   private final ScheduledExecutorService executor;
   private final List<FeatureFlagsListener> listeners = new CopyOnWriteArrayList<>();
+
   /** Serialises refreshes; held during store I/O. */
   private final Object refreshLock = new Object();
+
   /** Guards publishing snapshot, status and closed; never held during store I/O. */
   private final Object stateLock = new Object();
+
   private final CountDownLatch firstLoad = new CountDownLatch(1);
   private final Evaluator.OverrideSource overrideSource = this::overridesOf;
 
   private volatile Snapshot snapshot;
+
   /** Advanced every {@link #touchPeriodNanos} by the refresh thread; see the design note. */
   private volatile int epoch;
+
   private volatile Status status;
   private volatile boolean storeHealthy = true;
   private volatile boolean closed;
@@ -122,27 +128,33 @@ public final class FeatureFlags implements AutoCloseable {
     this.store = b.store;
     this.environment = b.environment;
     this.clock = b.clock;
-    this.tenants = Caffeine.newBuilder()
-        .maximumSize(b.tenantCacheSize)
-        .expireAfterAccess(b.tenantCacheExpiry)
-        .<String, TenantOverrides>evictionListener((id, entry, cause) -> {
-          if (id != null && entry != null) {
-            hot.remove(id, entry);
-          }
-        })
-        .build();
+    this.tenants =
+        Caffeine.newBuilder()
+            .maximumSize(b.tenantCacheSize)
+            .expireAfterAccess(b.tenantCacheExpiry)
+            .<String, TenantOverrides>evictionListener(
+                (id, entry, cause) -> {
+                  if (id != null && entry != null) {
+                    hot.remove(id, entry);
+                  }
+                })
+            .build();
     this.bucketCache = new BucketCache(Math.max(1_000, b.tenantCacheSize));
-    this.touchPeriodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-        Math.min(TimeUnit.SECONDS.toNanos(1), b.tenantCacheExpiry.toNanos() / 4));
+    this.touchPeriodNanos =
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(1),
+            Math.min(TimeUnit.SECONDS.toNanos(1), b.tenantCacheExpiry.toNanos() / 4));
     this.status = new Status(Status.State.NOT_READY, null, -1, null);
     if (b.listener != null) {
       listeners.add(b.listener);
     }
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "tenantflags-refresh-" + environment);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "tenantflags-refresh-" + environment);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -169,9 +181,9 @@ public final class FeatureFlags implements AutoCloseable {
   }
 
   /**
-   * Returns whether a flag is on for a tenant, or {@code defaultValue} when nothing could be evaluated
-   * (SPEC §3 rule 8: no flags were ever loaded, null arguments, a bug). A missing or archived flag is
-   * false, not the default. Never throws.
+   * Returns whether a flag is on for a tenant, or {@code defaultValue} when nothing could be
+   * evaluated (SPEC §3 rule 8: no flags were ever loaded, null arguments, a bug). A missing or
+   * archived flag is false, not the default. Never throws.
    *
    * @param flagKey the flag key
    * @param tenant the tenant
@@ -216,7 +228,8 @@ public final class FeatureFlags implements AutoCloseable {
       return Map.of();
     }
     // Look the tenant up once for all flags rather than once per flag.
-    Evaluator.OverrideSource source = s.anyOverrides ? overridesOf(tenant.id()) : TenantOverrides.NONE;
+    Evaluator.OverrideSource source =
+        s.anyOverrides ? overridesOf(tenant.id()) : TenantOverrides.NONE;
     CompiledFlag[] active = s.active;
     // Flags whose value cannot depend on the tenant were answered when the snapshot was built.
     long[] bits = s.constantBits.clone();
@@ -235,7 +248,8 @@ public final class FeatureFlags implements AutoCloseable {
     return new FlagValues(s, bits);
   }
 
-  // ---- inspection --------------------------------------------------------------------------------
+  // ---- inspection
+  // --------------------------------------------------------------------------------
 
   /**
    * Returns the client's current status.
@@ -317,8 +331,9 @@ public final class FeatureFlags implements AutoCloseable {
   }
 
   /**
-   * Returns an administration handle that changes flags in this client's environment on behalf of an
-   * actor; every change is audited with that actor and is visible to this client's next evaluation.
+   * Returns an administration handle that changes flags in this client's environment on behalf of
+   * an actor; every change is audited with that actor and is visible to this client's next
+   * evaluation.
    *
    * @param actor who is making the changes (recorded in the audit log)
    * @return the admin handle
@@ -332,7 +347,7 @@ public final class FeatureFlags implements AutoCloseable {
    * Stops refreshing and releases the refresh thread. The store is not closed. Evaluation keeps
    * answering from the last snapshot. Idempotent.
    */
-  @java.lang.Override
+  @Override
   public void close() {
     synchronized (stateLock) {
       if (closed) {
@@ -365,16 +380,22 @@ public final class FeatureFlags implements AutoCloseable {
     refresh();
   }
 
-  // ---- refresh -----------------------------------------------------------------------------------
+  // ---- refresh
+  // -----------------------------------------------------------------------------------
 
   private void start(Builder b) {
     try {
       subscription = store.subscribe(environment, version -> triggerRefresh()).orElse(null);
     } catch (RuntimeException e) {
-      LOG.warn("change subscription for environment '{}' failed; polling only: {}", environment, e.toString());
+      LOG.warn(
+          "change subscription for environment '{}' failed; polling only: {}",
+          environment,
+          e.toString());
     }
-    executor.scheduleWithFixedDelay(this::refresh, 0, b.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-    executor.scheduleAtFixedRate(this::tick, touchPeriodNanos, touchPeriodNanos, TimeUnit.NANOSECONDS);
+    executor.scheduleWithFixedDelay(
+        this::refresh, 0, b.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleAtFixedRate(
+        this::tick, touchPeriodNanos, touchPeriodNanos, TimeUnit.NANOSECONDS);
     boolean loaded;
     try {
       loaded = firstLoad.await(b.startupTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -393,10 +414,16 @@ public final class FeatureFlags implements AutoCloseable {
       if (!b.strict) {
         if (b.bootstrap != null) {
           installBootstrap(b.bootstrap);
-          LOG.warn("store not reachable at start; serving bootstrap flags of environment '{}' until it is", environment);
+          LOG.warn(
+              "store not reachable at start; serving bootstrap flags of environment '{}' until it"
+                  + " is",
+              environment);
         } else {
           setStatus(Status.State.ERROR, status.detail());
-          LOG.warn("store not reachable at start; serving callers' defaults for environment '{}' until it is", environment);
+          LOG.warn(
+              "store not reachable at start; serving callers' defaults for environment '{}' until"
+                  + " it is",
+              environment);
         }
         return;
       }
@@ -404,23 +431,29 @@ public final class FeatureFlags implements AutoCloseable {
     String detail = status.detail();
     close();
     throw new FlagStoreException(
-        "could not load flags of environment '" + environment + "' within " + b.startupTimeout
+        "could not load flags of environment '"
+            + environment
+            + "' within "
+            + b.startupTimeout
             + (detail == null ? "" : ": " + detail));
   }
 
   private void installBootstrap(FlagExport export) {
     Set<String> withOverrides = new HashSet<>();
-    Map<String, List<Override>> byTenant = new LinkedHashMap<>();
-    for (Override o : export.overrides()) {
+    Map<String, List<TenantOverride>> byTenant = new LinkedHashMap<>();
+    for (TenantOverride o : export.overrides()) {
       withOverrides.add(o.flagKey());
       byTenant.computeIfAbsent(o.tenantId(), k -> new java.util.ArrayList<>()).add(o);
     }
-    snapshot = new Snapshot(new FlagSet(export.version(), export.flags(), withOverrides), true, bucketCache);
-    byTenant.forEach((tenant, list) -> {
-      TenantOverrides entry = TenantOverrides.forTenant(list, snapshot);
-      tenants.put(tenant, entry);
-      publish(tenant, entry);
-    });
+    snapshot =
+        new Snapshot(
+            new FlagSet(export.version(), export.flags(), withOverrides), true, bucketCache);
+    byTenant.forEach(
+        (tenant, list) -> {
+          TenantOverrides entry = TenantOverrides.forTenant(list, snapshot);
+          tenants.put(tenant, entry);
+          publish(tenant, entry);
+        });
     setStatus(Status.State.STALE, status.detail());
   }
 
@@ -445,8 +478,10 @@ public final class FeatureFlags implements AutoCloseable {
         long version = store.changeVersion(environment);
         if (current == null || current.bootstrap || version != current.version) {
           FlagSet set = store.loadFlags(environment);
-          changes = current == null || current.bootstrap || recovering
-              ? null : store.changesSince(environment, current.version);
+          changes =
+              current == null || current.bootstrap || recovering
+                  ? null
+                  : store.changesSince(environment, current.version);
           next = new Snapshot(set, false, bucketCache);
         }
       } catch (RuntimeException e) {
@@ -504,11 +539,16 @@ public final class FeatureFlags implements AutoCloseable {
    */
   private void storeFailed(RuntimeException e) {
     storeHealthy = false;
-    String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    String detail =
+        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     Status before = status;
     Status.State next = before.state() == Status.State.READY ? Status.State.STALE : before.state();
-    if (before.state() == Status.State.READY || before.state() == Status.State.NOT_READY && before.detail() == null) {
-      LOG.warn("flag store unreachable for environment '{}'; serving last good flags: {}", environment, detail);
+    if (before.state() == Status.State.READY
+        || before.state() == Status.State.NOT_READY && before.detail() == null) {
+      LOG.warn(
+          "flag store unreachable for environment '{}'; serving last good flags: {}",
+          environment,
+          detail);
     }
     if (next != before.state() || !Objects.equals(detail, before.detail())) {
       setStatus(next, detail);
@@ -517,7 +557,8 @@ public final class FeatureFlags implements AutoCloseable {
 
   private void setStatus(Status.State state, String detail) {
     Status before = status;
-    status = new Status(state, before.lastRefresh(), snapshot == null ? -1 : snapshot.version, detail);
+    status =
+        new Status(state, before.lastRefresh(), snapshot == null ? -1 : snapshot.version, detail);
     if (before.state() != state) {
       notifyStatus(before, status);
     }
@@ -540,7 +581,9 @@ public final class FeatureFlags implements AutoCloseable {
     Set<String> changed = new HashSet<>();
     for (Flag flag : after.flags) {
       CompiledFlag old = before == null ? null : before.flag(flag.key());
-      if (old == null || !old.flag.equals(flag) || old.hasOverrides != after.flag(flag.key()).hasOverrides) {
+      if (old == null
+          || !old.flag.equals(flag)
+          || old.hasOverrides != after.flag(flag.key()).hasOverrides) {
         changed.add(flag.key());
       }
     }
@@ -564,7 +607,8 @@ public final class FeatureFlags implements AutoCloseable {
     }
   }
 
-  // ---- overrides -----------------------------------------------------------------------------------
+  // ---- overrides
+  // -----------------------------------------------------------------------------------
 
   private TenantOverrides overridesOf(String tenantId) {
     TenantOverrides entry = hot.get(tenantId);
@@ -586,7 +630,8 @@ public final class FeatureFlags implements AutoCloseable {
       try {
         entry = tenants.get(tenantId, id -> newEntry(store.loadTenantOverrides(environment, id)));
       } catch (RuntimeException e) {
-        // Status changes, logging and listeners belong to the refresh thread: mark the store down so
+        // Status changes, logging and listeners belong to the refresh thread: mark the store down
+        // so
         // other cold tenants do not wait on it, and let one refresh find out whether it really is.
         storeHealthy = false;
         triggerRefresh();
@@ -597,7 +642,7 @@ public final class FeatureFlags implements AutoCloseable {
     return entry;
   }
 
-  private TenantOverrides newEntry(List<Override> overrides) {
+  private TenantOverrides newEntry(List<TenantOverride> overrides) {
     TenantOverrides entry = TenantOverrides.forTenant(overrides, snapshot);
     entry.touched = epoch;
     return entry;
@@ -615,8 +660,8 @@ public final class FeatureFlags implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link FeatureFlags} client. Each setter validates its argument at once and may be called
-   * once; {@link #build()} names what is missing.
+   * Builds a {@link FeatureFlags} client. Each setter validates its argument at once and may be
+   * called once; {@link #build()} names what is missing.
    *
    * <p>Thread safety: not thread-safe; use from one thread.
    */
@@ -735,8 +780,8 @@ public final class FeatureFlags implements AutoCloseable {
     }
 
     /**
-     * Reads a JSON export file (see {@link FlagExport}) to serve when the store cannot be reached at
-     * start. The file is read now.
+     * Reads a JSON export file (see {@link FlagExport}) to serve when the store cannot be reached
+     * at start. The file is read now.
      *
      * @param file the export file
      * @return this builder
@@ -746,7 +791,8 @@ public final class FeatureFlags implements AutoCloseable {
      */
     public Builder bootstrap(Path file) {
       try {
-        return bootstrap(FlagExport.parse(Files.readString(file, StandardCharsets.UTF_8), "production"));
+        return bootstrap(
+            FlagExport.parse(Files.readString(file, StandardCharsets.UTF_8), "production"));
       } catch (IOException e) {
         throw new java.io.UncheckedIOException("cannot read bootstrap file " + file, e);
       }
@@ -822,7 +868,10 @@ public final class FeatureFlags implements AutoCloseable {
     public FeatureFlags build() {
       if (store == null || environment == null) {
         throw new IllegalStateException(
-            "missing " + (store == null ? (environment == null ? "store and environment" : "store") : "environment"));
+            "missing "
+                + (store == null
+                    ? (environment == null ? "store and environment" : "store")
+                    : "environment"));
       }
       FeatureFlags flags = new FeatureFlags(this);
       flags.start(this);

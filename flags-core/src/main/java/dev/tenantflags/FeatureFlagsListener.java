@@ -6,11 +6,11 @@ import java.util.Set;
  * Receives a {@link FeatureFlags} client's status changes and flag changes. Both methods have no-op
  * defaults; override what you need.
  *
- * <p>Callbacks run one at a time under the client's refresh lock: on its refresh thread, on the thread
- * that called {@code build()} (start-up outcome), or on a thread that just wrote through {@link
- * FeatureFlags#admin(String)} (read-your-writes refresh). They must return quickly, must not write
- * through the client's admin, and should not throw (an exception is logged and ignored). Thread safety:
- * implementations are called from one thread at a time.
+ * <p>Callbacks run one at a time under the client's refresh lock: on its refresh thread, on the
+ * thread that called {@code build()} (start-up outcome), or on a thread that just wrote through
+ * {@link FeatureFlags#admin(String)} (read-your-writes refresh). They must return quickly, must not
+ * write through the client's admin, and should not throw (an exception is logged and ignored).
+ * Thread safety: implementations are called from one thread at a time.
  */
 public interface FeatureFlagsListener {
 
@@ -23,8 +23,8 @@ public interface FeatureFlagsListener {
   default void onStatusChanged(Status previous, Status current) {}
 
   /**
-   * Called after a refresh installed flags that differ from the previous ones, including changes made
-   * by other processes.
+   * Called after a refresh installed flags that differ from the previous ones, including changes
+   * made by other processes.
    *
    * @param changedKeys the keys of flags that were created, changed, or removed
    */

@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * One flag's configuration in one environment (SPEC §2).
  *
  * <p>Create with {@link #of(String)} and derive with the {@code withX} methods; every constructor
- * argument is validated at once, so an invalid flag cannot exist. {@code version}, {@code updatedAt}
- * and {@code updatedBy} are assigned by {@link FlagAdmin} when a change is stored.
+ * argument is validated at once, so an invalid flag cannot exist. {@code version}, {@code
+ * updatedAt} and {@code updatedBy} are assigned by {@link FlagAdmin} when a change is stored.
  *
  * <p>Thread safety: immutable.
  *
@@ -66,7 +66,8 @@ public record Flag(
    */
   public Flag {
     Checks.flagKey("key", key);
-    description = description == null ? "" : Checks.text("description", description, Checks.MAX_DESCRIPTION);
+    description =
+        description == null ? "" : Checks.text("description", description, Checks.MAX_DESCRIPTION);
     if (module != null) {
       if (module.isBlank()) {
         module = null;
@@ -78,7 +79,8 @@ public record Flag(
     if (rolloutBasisPoints < 0 || rolloutBasisPoints > MAX_BASIS_POINTS) {
       throw new FlagValidationException(
           "rolloutPercent",
-          "rolloutPercent must be between 0 and 100: " + BigDecimal.valueOf(rolloutBasisPoints, 2).stripTrailingZeros().toPlainString());
+          "rolloutPercent must be between 0 and 100: "
+              + BigDecimal.valueOf(rolloutBasisPoints, 2).stripTrailingZeros().toPlainString());
     }
     if (rolloutSalt != null && (rolloutSalt.isEmpty() || rolloutSalt.length() > Checks.MAX_NAME)) {
       throw new FlagValidationException(
@@ -91,7 +93,8 @@ public record Flag(
       Checks.flagKey("prerequisites", prerequisite);
       if (prerequisite.equals(key)) {
         throw new FlagValidationException(
-            "prerequisites", "prerequisites must not contain the flag itself: " + Checks.quote(key));
+            "prerequisites",
+            "prerequisites must not contain the flag itself: " + Checks.quote(key));
       }
       if (!seen.add(prerequisite)) {
         throw new FlagValidationException(
@@ -100,7 +103,8 @@ public record Flag(
     }
     if (seen.size() > MAX_PREREQUISITES) {
       throw new FlagValidationException(
-          "prerequisites", "prerequisites must hold at most " + MAX_PREREQUISITES + " keys: " + seen.size());
+          "prerequisites",
+          "prerequisites must hold at most " + MAX_PREREQUISITES + " keys: " + seen.size());
     }
     prerequisites = List.copyOf(seen);
     Checks.notNull("tags", tags);
@@ -108,12 +112,14 @@ public record Flag(
     for (String tag : tags) {
       if (tag == null || tag.isBlank() || tag.length() > MAX_LABEL) {
         throw new FlagValidationException(
-            "tags", "tags must be 1 to 64 characters: " + (tag == null ? "null" : Checks.quote(tag)));
+            "tags",
+            "tags must be 1 to 64 characters: " + (tag == null ? "null" : Checks.quote(tag)));
       }
       sortedTags.add(tag);
     }
     if (sortedTags.size() > MAX_TAGS) {
-      throw new FlagValidationException("tags", "tags must hold at most " + MAX_TAGS + " tags: " + sortedTags.size());
+      throw new FlagValidationException(
+          "tags", "tags must hold at most " + MAX_TAGS + " tags: " + sortedTags.size());
     }
     tags = Collections.unmodifiableSet(sortedTags);
     if (version < 0) {
@@ -131,12 +137,25 @@ public record Flag(
    */
   public static Flag of(String key) {
     return new Flag(
-        key, "", null, FlagState.OFF, 0, null, Scope.EMPTY, List.of(), false, Set.of(), false, 0, null, null);
+        key,
+        "",
+        null,
+        FlagState.OFF,
+        0,
+        null,
+        Scope.EMPTY,
+        List.of(),
+        false,
+        Set.of(),
+        false,
+        0,
+        null,
+        null);
   }
 
   /**
-   * Converts a percentage such as {@code 25.5} to basis points, rejecting values out of range or with
-   * more than two decimals.
+   * Converts a percentage such as {@code 25.5} to basis points, rejecting values out of range or
+   * with more than two decimals.
    *
    * @param percent the percentage, 0 to 100 with at most two decimals
    * @return basis points, 0 to 10000
@@ -150,7 +169,8 @@ public record Flag(
     }
     if (percent.stripTrailingZeros().scale() > 2) {
       throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must have at most 2 decimals: " + percent.toPlainString());
+          "rolloutPercent",
+          "rolloutPercent must have at most 2 decimals: " + percent.toPlainString());
     }
     return percent.movePointRight(2).setScale(0, RoundingMode.UNNECESSARY).intValueExact();
   }
@@ -174,19 +194,67 @@ public record Flag(
     return rolloutSalt == null ? key : rolloutSalt;
   }
 
-  /** @return a copy with this description */
+  /**
+   * @return a copy with this description
+   */
   public Flag withDescription(String description) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy with this module (null for none) */
+  /**
+   * @return a copy with this module (null for none)
+   */
   public Flag withModule(String module) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy in this state */
+  /**
+   * @return a copy in this state
+   */
   public Flag withState(FlagState state) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
   /**
@@ -217,53 +285,184 @@ public record Flag(
     }
   }
 
-  /** @return a copy with this rollout in basis points (0 to 10000) */
+  /**
+   * @return a copy with this rollout in basis points (0 to 10000)
+   */
   public Flag withRolloutBasisPoints(int basisPoints) {
-    return new Flag(key, description, module, state, basisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        basisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy with this bucketing salt (null to use the key) */
+  /**
+   * @return a copy with this bucketing salt (null to use the key)
+   */
   public Flag withRolloutSalt(String salt) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, salt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        salt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy with this scope */
+  /**
+   * @return a copy with this scope
+   */
   public Flag withScope(Scope scope) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy with these prerequisites */
+  /**
+   * @return a copy with these prerequisites
+   */
   public Flag withPrerequisites(Collection<String> prerequisites) {
-    // ArrayList, not List.copyOf: a null element must reach the constructor's check, not throw NPE here.
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, new ArrayList<>(Checks.notNull("prerequisites", prerequisites)), tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    // ArrayList, not List.copyOf: a null element must reach the constructor's check, not throw NPE
+    // here.
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        new ArrayList<>(Checks.notNull("prerequisites", prerequisites)),
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy with tenant admins allowed (or not) to set their own override */
+  /**
+   * @return a copy with tenant admins allowed (or not) to set their own override
+   */
   public Flag withTenantEditable(boolean tenantEditable) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy with these tags */
+  /**
+   * @return a copy with these tags
+   */
   public Flag withTags(Collection<String> tags) {
-    // LinkedHashSet, not Set.copyOf: a null element must reach the constructor's check, not throw NPE here.
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, new LinkedHashSet<>(Checks.notNull("tags", tags)), archived, version, updatedAt, updatedBy);
+    // LinkedHashSet, not Set.copyOf: a null element must reach the constructor's check, not throw
+    // NPE here.
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        new LinkedHashSet<>(Checks.notNull("tags", tags)),
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy archived (or restored) */
+  /**
+   * @return a copy archived (or restored)
+   */
   public Flag withArchived(boolean archived) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
-  /** @return a copy stamped with this version and change metadata; used when a change is stored */
+  /**
+   * @return a copy stamped with this version and change metadata; used when a change is stored
+   */
   public Flag withVersion(long version, Instant updatedAt, String updatedBy) {
-    return new Flag(key, description, module, state, rolloutBasisPoints, rolloutSalt, scope, prerequisites, tenantEditable, tags, archived, version, updatedAt, updatedBy);
+    return new Flag(
+        key,
+        description,
+        module,
+        state,
+        rolloutBasisPoints,
+        rolloutSalt,
+        scope,
+        prerequisites,
+        tenantEditable,
+        tags,
+        archived,
+        version,
+        updatedAt,
+        updatedBy);
   }
 
   /**
    * Returns whether two flags configure the same behaviour, ignoring version and change metadata.
    *
    * @param other the other flag
-   * @return true when everything but {@code version}, {@code updatedAt} and {@code updatedBy} is equal
+   * @return true when everything but {@code version}, {@code updatedAt} and {@code updatedBy} is
+   *     equal
    */
   public boolean sameConfiguration(Flag other) {
     return withVersion(0, null, null).equals(other.withVersion(0, null, null));

@@ -13,11 +13,11 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Changes flags, overrides and environments on behalf of one actor, in one client's environment. Every
- * change is validated first (SPEC §2), stored atomically with its audit entry, and visible to the
- * client's next evaluation. A rejected change stores nothing and throws an exception naming the
- * field: {@link FlagValidationException}, {@link FlagNotFoundException}, {@link FlagConflictException},
- * or {@link dev.tenantflags.spi.FlagStoreException} when the store fails.
+ * Changes flags, overrides and environments on behalf of one actor, in one client's environment.
+ * Every change is validated first (SPEC §2), stored atomically with its audit entry, and visible to
+ * the client's next evaluation. A rejected change stores nothing and throws an exception naming the
+ * field: {@link FlagValidationException}, {@link FlagNotFoundException}, {@link
+ * FlagConflictException}, or {@link dev.tenantflags.spi.FlagStoreException} when the store fails.
  *
  * <p>Obtain one with {@link FeatureFlags#admin(String)}; it may change locked overrides. {@link
  * #respectingLocks()} returns a view that may not, for callers acting for a non-admin role. Every
@@ -101,7 +101,7 @@ public final class FlagAdmin {
    * @param key the flag key
    * @return the overrides in tenant order
    */
-  public List<Override> overrides(String key) {
+  public List<TenantOverride> overrides(String key) {
     return store.loadFlagOverrides(environment, key);
   }
 
@@ -111,7 +111,7 @@ public final class FlagAdmin {
    * @param tenantId the tenant id
    * @return the overrides in flag order
    */
-  public List<Override> tenantOverrides(String tenantId) {
+  public List<TenantOverride> tenantOverrides(String tenantId) {
     return store.loadTenantOverrides(environment, Checks.tenantId("tenantId", tenantId));
   }
 
@@ -154,9 +154,10 @@ public final class FlagAdmin {
    * @param flag the flag; its version and change metadata are ignored
    * @param comment why, or null
    * @return the stored flag
-   * @throws FlagConflictException {@code ALREADY_EXISTS} if the key is taken (even by an archived flag)
-   * @throws FlagValidationException if a prerequisite is unknown or would form a cycle or a chain of
-   *     more than 32 flags
+   * @throws FlagConflictException {@code ALREADY_EXISTS} if the key is taken (even by an archived
+   *     flag)
+   * @throws FlagValidationException if a prerequisite is unknown or would form a cycle or a chain
+   *     of more than 32 flags
    */
   public Flag create(Flag flag, String comment) {
     Checks.notNull("flag", flag);
@@ -164,19 +165,22 @@ public final class FlagAdmin {
     checkPrerequisites(flag);
     Instant now = client.clock().instant();
     Flag stored = flag.withVersion(1, now, actor);
-    store.createFlag(environment, stored, entry(now, AuditAction.FLAG_CREATED, stored.key(), null, null, json(stored), comment));
+    store.createFlag(
+        environment,
+        stored,
+        entry(now, AuditAction.FLAG_CREATED, stored.key(), null, null, json(stored), comment));
     client.refreshNow();
     return stored;
   }
 
   /**
-   * Changes a flag: reads it, applies {@code change}, validates, and stores it if its version is still
-   * {@code expectedVersion}.
+   * Changes a flag: reads it, applies {@code change}, validates, and stores it if its version is
+   * still {@code expectedVersion}.
    *
    * @param key the flag key
    * @param expectedVersion the version the caller read, or {@link #ANY_VERSION}
-   * @param change derives the new flag from the stored one (e.g. {@code f -> f.withState(ON)}); it may
-   *     not change the key
+   * @param change derives the new flag from the stored one (e.g. {@code f -> f.withState(ON)}); it
+   *     may not change the key
    * @param comment why, or null
    * @return the stored flag
    * @throws FlagNotFoundException if there is no such flag
@@ -223,7 +227,8 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag kill(String key, String comment) {
-    return change(key, ANY_VERSION, f -> f.withState(FlagState.OFF), AuditAction.FLAG_KILLED, comment);
+    return change(
+        key, ANY_VERSION, f -> f.withState(FlagState.OFF), AuditAction.FLAG_KILLED, comment);
   }
 
   /**
@@ -247,15 +252,20 @@ public final class FlagAdmin {
       }
     }
     Flag current = existing.get();
-    if (current.sameConfiguration(declared.withVersion(current.version(), current.updatedAt(), current.updatedBy()))) {
+    if (current.sameConfiguration(
+        declared.withVersion(current.version(), current.updatedAt(), current.updatedBy()))) {
       return EnsureResult.UNCHANGED;
     }
     if (!ensureMarker().equals(current.updatedBy())) {
       return EnsureResult.KEPT_OPERATOR_CHANGES;
     }
     try {
-      change(current.key(), current.version(), f -> declared.withArchived(f.archived()),
-          AuditAction.FLAG_UPDATED, "declared by ensure");
+      change(
+          current.key(),
+          current.version(),
+          f -> declared.withArchived(f.archived()),
+          AuditAction.FLAG_UPDATED,
+          "declared by ensure");
       return EnsureResult.UPDATED;
     } catch (FlagConflictException e) {
       return EnsureResult.KEPT_OPERATOR_CHANGES;
@@ -267,15 +277,28 @@ public final class FlagAdmin {
     return actor;
   }
 
-  private Flag change(String key, long expectedVersion, UnaryOperator<Flag> change, AuditAction action, String comment) {
+  private Flag change(
+      String key,
+      long expectedVersion,
+      UnaryOperator<Flag> change,
+      AuditAction action,
+      String comment) {
     Checks.flagKey("key", key);
     checkComment(comment);
-    Flag current = store.loadFlag(environment, key)
-        .orElseThrow(() -> new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist"));
+    Flag current =
+        store
+            .loadFlag(environment, key)
+            .orElseThrow(
+                () -> new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist"));
     if (expectedVersion != ANY_VERSION && current.version() != expectedVersion) {
       throw new FlagConflictException(
           FlagConflictException.Kind.STALE_VERSION,
-          "version of flag " + Checks.quote(key) + " is " + current.version() + ", not " + expectedVersion);
+          "version of flag "
+              + Checks.quote(key)
+              + " is "
+              + current.version()
+              + ", not "
+              + expectedVersion);
     }
     Flag changed = Checks.notNull("flag", change.apply(current));
     if (!changed.key().equals(key)) {
@@ -284,13 +307,17 @@ public final class FlagAdmin {
     checkPrerequisites(changed);
     Instant now = client.clock().instant();
     Flag stored = changed.withVersion(current.version() + 1, now, actor);
-    store.updateFlag(environment, stored, current.version(),
+    store.updateFlag(
+        environment,
+        stored,
+        current.version(),
         entry(now, action, key, null, json(current), json(stored), comment));
     client.refreshNow();
     return stored;
   }
 
-  // ---- overrides ----------------------------------------------------------------------------------
+  // ---- overrides
+  // ----------------------------------------------------------------------------------
 
   /**
    * Sets a tenant's override of a flag (creating or replacing it).
@@ -306,21 +333,31 @@ public final class FlagAdmin {
    * @throws FlagConflictException {@code LOCKED} when this admin respects locks and the override is
    *     locked or would become locked
    */
-  public Override setOverride(String key, String tenantId, boolean enabled, boolean locked, String note, String comment) {
+  public TenantOverride setOverride(
+      String key, String tenantId, boolean enabled, boolean locked, String note, String comment) {
     Checks.flagKey("key", key);
     Checks.tenantId("tenantId", tenantId);
     checkComment(comment);
     Instant now = client.clock().instant();
-    Override next = new Override(key, tenantId, enabled, locked, note, now, actor);
+    TenantOverride next = new TenantOverride(key, tenantId, enabled, locked, note, now, actor);
     if (store.loadFlag(environment, key).isEmpty()) {
       throw new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist");
     }
-    Override previous = existingOverride(key, tenantId);
+    TenantOverride previous = existingOverride(key, tenantId);
     if (respectLocks && (locked || (previous != null && previous.locked()))) {
       throw locked(key, tenantId);
     }
-    store.putOverride(environment, next,
-        entry(now, AuditAction.OVERRIDE_SET, key, tenantId, previous == null ? null : json(previous), json(next), comment));
+    store.putOverride(
+        environment,
+        next,
+        entry(
+            now,
+            AuditAction.OVERRIDE_SET,
+            key,
+            tenantId,
+            previous == null ? null : json(previous),
+            json(next),
+            comment));
     client.refreshNow();
     return next;
   }
@@ -338,22 +375,29 @@ public final class FlagAdmin {
     Checks.flagKey("key", key);
     Checks.tenantId("tenantId", tenantId);
     checkComment(comment);
-    Override previous = existingOverride(key, tenantId);
+    TenantOverride previous = existingOverride(key, tenantId);
     if (previous == null) {
       throw new FlagNotFoundException(
-          "override of flag " + Checks.quote(key) + " for tenant " + Checks.quote(tenantId) + " does not exist");
+          "override of flag "
+              + Checks.quote(key)
+              + " for tenant "
+              + Checks.quote(tenantId)
+              + " does not exist");
     }
     if (respectLocks && previous.locked()) {
       throw locked(key, tenantId);
     }
     Instant now = client.clock().instant();
-    store.deleteOverride(environment, key, tenantId,
+    store.deleteOverride(
+        environment,
+        key,
+        tenantId,
         entry(now, AuditAction.OVERRIDE_CLEARED, key, tenantId, json(previous), null, comment));
     client.refreshNow();
   }
 
-  private Override existingOverride(String key, String tenantId) {
-    for (Override o : store.loadTenantOverrides(environment, tenantId)) {
+  private TenantOverride existingOverride(String key, String tenantId) {
+    for (TenantOverride o : store.loadTenantOverrides(environment, tenantId)) {
       if (o.flagKey().equals(key)) {
         return o;
       }
@@ -364,7 +408,10 @@ public final class FlagAdmin {
   private static FlagConflictException locked(String key, String tenantId) {
     return new FlagConflictException(
         FlagConflictException.Kind.LOCKED,
-        "override of flag " + Checks.quote(key) + " for tenant " + Checks.quote(tenantId)
+        "override of flag "
+            + Checks.quote(key)
+            + " for tenant "
+            + Checks.quote(tenantId)
             + " is locked; only an admin may change locked overrides");
   }
 
@@ -383,8 +430,19 @@ public final class FlagAdmin {
     checkComment(comment);
     Environment env = new Environment(name, isProtected);
     Instant now = client.clock().instant();
-    store.createEnvironment(env, new AuditEntry(0, now, actor, AuditAction.ENVIRONMENT_CREATED, name,
-        null, null, null, Json.write(FlagExport.toMap(env)), comment));
+    store.createEnvironment(
+        env,
+        new AuditEntry(
+            0,
+            now,
+            actor,
+            AuditAction.ENVIRONMENT_CREATED,
+            name,
+            null,
+            null,
+            null,
+            Json.write(FlagExport.toMap(env)),
+            comment));
     return env;
   }
 
@@ -408,8 +466,19 @@ public final class FlagAdmin {
       throw new FlagNotFoundException("environment " + Checks.quote(name) + " does not exist");
     }
     Instant now = client.clock().instant();
-    store.deleteEnvironment(name, new AuditEntry(0, now, actor, AuditAction.ENVIRONMENT_DELETED, name,
-        null, null, Json.write(FlagExport.toMap(existing)), null, comment));
+    store.deleteEnvironment(
+        name,
+        new AuditEntry(
+            0,
+            now,
+            actor,
+            AuditAction.ENVIRONMENT_DELETED,
+            name,
+            null,
+            null,
+            Json.write(FlagExport.toMap(existing)),
+            null,
+            comment));
     if (name.equals(environment)) {
       client.refreshNow();
     }
@@ -423,7 +492,7 @@ public final class FlagAdmin {
    */
   public FlagExport export() {
     var set = store.loadFlags(environment);
-    List<Override> overrides = new java.util.ArrayList<>();
+    List<TenantOverride> overrides = new java.util.ArrayList<>();
     for (String key : new java.util.TreeSet<>(set.flagsWithOverrides())) {
       overrides.addAll(store.loadFlagOverrides(environment, key));
     }
@@ -455,25 +524,31 @@ public final class FlagAdmin {
       String next = todo.pop();
       if (next.equals(flag.key())) {
         throw new FlagValidationException(
-            "prerequisites", "prerequisites would form a cycle through " + Checks.quote(flag.key()));
+            "prerequisites",
+            "prerequisites would form a cycle through " + Checks.quote(flag.key()));
       }
       if (seen.add(next)) {
         todo.addAll(graph.getOrDefault(next, List.of()));
       }
     }
     // The evaluator bounds recursion (a hand-edited store could hold a cycle); a chain that deep
-    // written through the API would evaluate to ERROR, so refuse it here, where the field can be named.
+    // written through the API would evaluate to ERROR, so refuse it here, where the field can be
+    // named.
     Map<String, List<String>> dependents = new HashMap<>();
-    graph.forEach((key, prerequisites) -> {
-      for (String p : prerequisites) {
-        dependents.computeIfAbsent(p, k -> new java.util.ArrayList<>()).add(key);
-      }
-    });
-    int longest = depth(flag.key(), graph, new HashMap<>()) + depth(flag.key(), dependents, new HashMap<>());
+    graph.forEach(
+        (key, prerequisites) -> {
+          for (String p : prerequisites) {
+            dependents.computeIfAbsent(p, k -> new java.util.ArrayList<>()).add(key);
+          }
+        });
+    int longest =
+        depth(flag.key(), graph, new HashMap<>()) + depth(flag.key(), dependents, new HashMap<>());
     if (longest >= Evaluator.MAX_DEPTH) {
       throw new FlagValidationException(
           "prerequisites",
-          "prerequisites would form a chain of more than " + Evaluator.MAX_DEPTH + " flags through "
+          "prerequisites would form a chain of more than "
+              + Evaluator.MAX_DEPTH
+              + " flags through "
               + Checks.quote(flag.key()));
     }
   }
@@ -482,7 +557,8 @@ public final class FlagAdmin {
   private static int depth(String key, Map<String, List<String>> edges, Map<String, Integer> memo) {
     Integer known = memo.get(key);
     if (known != null) {
-      // -1: on the current path, i.e. a cycle a hand-edited store holds elsewhere; not this write's.
+      // -1: on the current path, i.e. a cycle a hand-edited store holds elsewhere; not this
+      // write's.
       return Math.max(known, 0);
     }
     memo.put(key, -1);
@@ -498,7 +574,14 @@ public final class FlagAdmin {
     Checks.text("comment", comment, Checks.MAX_TEXT);
   }
 
-  private AuditEntry entry(Instant at, AuditAction action, String key, String tenantId, String before, String after, String comment) {
+  private AuditEntry entry(
+      Instant at,
+      AuditAction action,
+      String key,
+      String tenantId,
+      String before,
+      String after,
+      String comment) {
     return new AuditEntry(0, at, actor, action, environment, key, tenantId, before, after, comment);
   }
 
@@ -506,7 +589,7 @@ public final class FlagAdmin {
     return Json.write(FlagExport.toMap(flag));
   }
 
-  private static String json(Override override) {
+  private static String json(TenantOverride override) {
     return Json.write(FlagExport.toMap(override));
   }
 }

@@ -3,8 +3,8 @@ package dev.tenantflags;
 import java.util.Objects;
 
 /**
- * Thrown when a change conflicts with the stored state: the flag already exists, it was changed since
- * the caller read it (optimistic locking), or the override is locked. Nothing was changed.
+ * Thrown when a change conflicts with the stored state: the flag already exists, it was changed
+ * since the caller read it (optimistic locking), or the override is locked. Nothing was changed.
  *
  * <p>Thread safety: immutable after construction.
  */

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The JSON export format of one environment's flags and overrides: what a bootstrap file holds, what
- * {@code flags-server --seed} reads, and the shape the REST API uses for a flag.
+ * The JSON export format of one environment's flags and overrides: what a bootstrap file holds,
+ * what {@code flags-server --seed} reads, and the shape the REST API uses for a flag.
  *
  * <pre>{@code
  * {"environment": "production", "version": 42,
@@ -26,8 +26,8 @@ import java.util.TreeSet;
  *                 "locked": false, "note": null}]}
  * }</pre>
  *
- * <p>When reading, every field but {@code key} (and {@code flagKey}, {@code tenantId}, {@code enabled}
- * of an override) is optional; unknown fields are rejected.
+ * <p>When reading, every field but {@code key} (and {@code flagKey}, {@code tenantId}, {@code
+ * enabled} of an override) is optional; unknown fields are rejected.
  *
  * <p>Thread safety: immutable.
  *
@@ -36,14 +36,29 @@ import java.util.TreeSet;
  * @param flags the flags
  * @param overrides the overrides
  */
-public record FlagExport(String environment, long version, List<Flag> flags, List<Override> overrides) {
+public record FlagExport(
+    String environment, long version, List<Flag> flags, List<TenantOverride> overrides) {
 
   private static final Set<String> FLAG_FIELDS =
-      Set.of("key", "description", "module", "state", "rolloutPercent", "rolloutSalt", "scope",
-          "prerequisites", "tenantEditable", "tags", "archived", "version", "updatedAt", "updatedBy");
+      Set.of(
+          "key",
+          "description",
+          "module",
+          "state",
+          "rolloutPercent",
+          "rolloutSalt",
+          "scope",
+          "prerequisites",
+          "tenantEditable",
+          "tags",
+          "archived",
+          "version",
+          "updatedAt",
+          "updatedBy");
   private static final Set<String> OVERRIDE_FIELDS =
       Set.of("flagKey", "tenantId", "enabled", "locked", "note", "updatedAt", "updatedBy");
-  private static final Set<String> EXPORT_FIELDS = Set.of("environment", "version", "flags", "overrides");
+  private static final Set<String> EXPORT_FIELDS =
+      Set.of("environment", "version", "flags", "overrides");
 
   /**
    * Creates an export.
@@ -71,7 +86,7 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
     }
     root.put("flags", flagList);
     List<Object> overrideList = new ArrayList<>();
-    for (Override override : overrides) {
+    for (TenantOverride override : overrides) {
       overrideList.add(toMap(override));
     }
     root.put("overrides", overrideList);
@@ -79,8 +94,8 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
   }
 
   /**
-   * Parses an export. A bare JSON array is read as a list of flags (for seed files); the environment is
-   * then {@code defaultEnvironment}.
+   * Parses an export. A bare JSON array is read as a list of flags (for seed files); the
+   * environment is then {@code defaultEnvironment}.
    *
    * @param json the JSON text
    * @param defaultEnvironment the environment to assume when the text does not name one
@@ -93,11 +108,14 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
       return new FlagExport(defaultEnvironment, 0, flags(list), List.of());
     }
     Map<String, Object> map = object("export", root, EXPORT_FIELDS);
-    String environment = map.containsKey("environment")
-        ? string("environment", map.get("environment")) : defaultEnvironment;
-    long version = map.containsKey("version") ? number("version", map.get("version")).longValue() : 0;
+    String environment =
+        map.containsKey("environment")
+            ? string("environment", map.get("environment"))
+            : defaultEnvironment;
+    long version =
+        map.containsKey("version") ? number("version", map.get("version")).longValue() : 0;
     List<Flag> flags = flags(list("flags", map.getOrDefault("flags", List.of())));
-    List<Override> overrides = new ArrayList<>();
+    List<TenantOverride> overrides = new ArrayList<>();
     for (Object item : list("overrides", map.getOrDefault("overrides", List.of()))) {
       overrides.add(overrideFromMap(object("overrides", item, OVERRIDE_FIELDS)));
     }
@@ -114,7 +132,8 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
 
   /**
    * Returns a flag in the export's JSON shape, as a map of JSON-ready values (strings, booleans,
-   * numbers, lists, sets and maps) in field order. The REST API and audit entries use the same shape.
+   * numbers, lists, sets and maps) in field order. The REST API and audit entries use the same
+   * shape.
    *
    * @param flag the flag
    * @return a new mutable map
@@ -144,7 +163,7 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
    * @param override the override
    * @return a new mutable map
    */
-  public static Map<String, Object> toMap(Override override) {
+  public static Map<String, Object> toMap(TenantOverride override) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("flagKey", override.flagKey());
     m.put("tenantId", override.tenantId());
@@ -210,8 +229,8 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
     return flag.withVersion(version, instant("updatedAt", m.get("updatedAt")), updatedBy);
   }
 
-  private static Override overrideFromMap(Map<String, Object> m) {
-    return new Override(
+  private static TenantOverride overrideFromMap(Map<String, Object> m) {
+    return new TenantOverride(
         string("flagKey", m.get("flagKey")),
         string("tenantId", m.get("tenantId")),
         bool("enabled", m.get("enabled")),
@@ -230,7 +249,8 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
       for (Object name : map.keySet()) {
         if (!allowed.contains(name)) {
           throw new FlagValidationException(
-              String.valueOf(name), "unknown field in " + field + ": " + Checks.quote(String.valueOf(name)));
+              String.valueOf(name),
+              "unknown field in " + field + ": " + Checks.quote(String.valueOf(name)));
         }
       }
     }
@@ -281,7 +301,8 @@ public record FlagExport(String environment, long version, List<Flag> flags, Lis
     try {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
-      throw new FlagValidationException(field, field + " must be an ISO-8601 instant: " + Checks.quote(s));
+      throw new FlagValidationException(
+          field, field + " must be an ISO-8601 instant: " + Checks.quote(s));
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.tenantflags;
 
 /**
- * Thrown by {@link FlagAdmin} when a change names a flag or environment that does not exist; nothing
- * was changed.
+ * Thrown by {@link FlagAdmin} when a change names a flag or environment that does not exist;
+ * nothing was changed.
  *
  * <p>Thread safety: immutable after construction.
  */

@@ -39,41 +39,41 @@ final class FlagValues extends AbstractMap<String, Boolean> {
     return flag == null ? -1 : flag.activeIndex;
   }
 
-  @java.lang.Override
+  @Override
   public int size() {
     return snapshot.active.length;
   }
 
-  @java.lang.Override
+  @Override
   public boolean containsKey(Object key) {
     return indexOf(key) >= 0;
   }
 
-  @java.lang.Override
+  @Override
   public Boolean get(Object key) {
     int i = indexOf(key);
     return i < 0 ? null : Boolean.valueOf(bit(i));
   }
 
-  @java.lang.Override
+  @Override
   public Set<Map.Entry<String, Boolean>> entrySet() {
     return new AbstractSet<>() {
-      @java.lang.Override
+      @Override
       public int size() {
         return snapshot.active.length;
       }
 
-      @java.lang.Override
+      @Override
       public Iterator<Map.Entry<String, Boolean>> iterator() {
         return new Iterator<>() {
           private int next;
 
-          @java.lang.Override
+          @Override
           public boolean hasNext() {
             return next < snapshot.active.length;
           }
 
-          @java.lang.Override
+          @Override
           public Map.Entry<String, Boolean> next() {
             if (next >= snapshot.active.length) {
               throw new NoSuchElementException();

@@ -34,8 +34,10 @@ public final class InMemoryFlagStore implements FlagStore {
 
   private final Map<String, Env> environments = new TreeMap<>();
   private final Deque<AuditEntry> audit = new ArrayDeque<>();
+
   /** Versions of deleted environments, so their version never goes backwards. */
   private final Map<String, Long> tombstones = new TreeMap<>();
+
   private long nextAuditId = 1;
   private long versionClock;
 
@@ -46,8 +48,10 @@ public final class InMemoryFlagStore implements FlagStore {
     Environment environment;
     long version;
     final Map<String, Flag> flags = new TreeMap<>();
+
     /** flag key, then tenant id. */
-    final Map<String, Map<String, Override>> overrides = new TreeMap<>();
+    final Map<String, Map<String, TenantOverride>> overrides = new TreeMap<>();
+
     final Deque<long[]> logVersions = new ArrayDeque<>();
     final Deque<String> logTenants = new ArrayDeque<>();
 
@@ -56,34 +60,36 @@ public final class InMemoryFlagStore implements FlagStore {
     }
   }
 
-  @java.lang.Override
+  @Override
   public synchronized FlagSet loadFlags(String environment) {
     Env env = environments.get(environment);
     if (env == null) {
       return new FlagSet(tombstones.getOrDefault(environment, 0L), List.of(), Set.of());
     }
     Set<String> withOverrides = new HashSet<>();
-    env.overrides.forEach((key, byTenant) -> {
-      if (!byTenant.isEmpty()) {
-        withOverrides.add(key);
-      }
-    });
+    env.overrides.forEach(
+        (key, byTenant) -> {
+          if (!byTenant.isEmpty()) {
+            withOverrides.add(key);
+          }
+        });
     return new FlagSet(env.version, new ArrayList<>(env.flags.values()), withOverrides);
   }
 
-  @java.lang.Override
+  @Override
   public synchronized Optional<Flag> loadFlag(String environment, String key) {
     Env env = environments.get(environment);
     return env == null ? Optional.empty() : Optional.ofNullable(env.flags.get(key));
   }
 
-  @java.lang.Override
-  public synchronized List<Override> loadTenantOverrides(String environment, String tenantId) {
+  @Override
+  public synchronized List<TenantOverride> loadTenantOverrides(
+      String environment, String tenantId) {
     Env env = environments.get(environment);
-    List<Override> out = new ArrayList<>();
+    List<TenantOverride> out = new ArrayList<>();
     if (env != null) {
-      for (Map<String, Override> byTenant : env.overrides.values()) {
-        Override override = byTenant.get(tenantId);
+      for (Map<String, TenantOverride> byTenant : env.overrides.values()) {
+        TenantOverride override = byTenant.get(tenantId);
         if (override != null) {
           out.add(override);
         }
@@ -92,8 +98,8 @@ public final class InMemoryFlagStore implements FlagStore {
     return out;
   }
 
-  @java.lang.Override
-  public synchronized List<Override> loadFlagOverrides(String environment, String flagKey) {
+  @Override
+  public synchronized List<TenantOverride> loadFlagOverrides(String environment, String flagKey) {
     Env env = environments.get(environment);
     if (env == null) {
       return List.of();
@@ -101,18 +107,20 @@ public final class InMemoryFlagStore implements FlagStore {
     return new ArrayList<>(env.overrides.getOrDefault(flagKey, Map.of()).values());
   }
 
-  @java.lang.Override
+  @Override
   public synchronized long changeVersion(String environment) {
     Env env = environments.get(environment);
     return env == null ? tombstones.getOrDefault(environment, 0L) : env.version;
   }
 
-  @java.lang.Override
+  @Override
   public synchronized ChangeSet changesSince(String environment, long sinceVersion) {
     Env env = environments.get(environment);
     if (env == null) {
       long version = tombstones.getOrDefault(environment, 0L);
-      return sinceVersion >= version ? new ChangeSet(version, Set.of(), true) : ChangeSet.unknown(version);
+      return sinceVersion >= version
+          ? new ChangeSet(version, Set.of(), true)
+          : ChangeSet.unknown(version);
     }
     if (sinceVersion >= env.version) {
       return new ChangeSet(env.version, Set.of(), true);
@@ -134,7 +142,7 @@ public final class InMemoryFlagStore implements FlagStore {
     return new ChangeSet(env.version, tenants, true);
   }
 
-  @java.lang.Override
+  @Override
   public synchronized List<Environment> environments() {
     List<Environment> out = new ArrayList<>();
     for (Env env : environments.values()) {
@@ -143,7 +151,7 @@ public final class InMemoryFlagStore implements FlagStore {
     return out;
   }
 
-  @java.lang.Override
+  @Override
   public synchronized List<AuditEntry> audit(AuditQuery query) {
     List<AuditEntry> out = new ArrayList<>();
     Iterator<AuditEntry> newestFirst = audit.descendingIterator();
@@ -156,19 +164,21 @@ public final class InMemoryFlagStore implements FlagStore {
     return out;
   }
 
-  @java.lang.Override
+  @Override
   public synchronized AuditEntry createFlag(String environment, Flag flag, AuditEntry entry) {
     Env env = envForWrite(environment);
     if (env.flags.containsKey(flag.key())) {
       throw new FlagConflictException(
-          FlagConflictException.Kind.ALREADY_EXISTS, "flag " + Checks.quote(flag.key()) + " already exists");
+          FlagConflictException.Kind.ALREADY_EXISTS,
+          "flag " + Checks.quote(flag.key()) + " already exists");
     }
     env.flags.put(flag.key(), flag);
     return commit(environment, env, null, entry);
   }
 
-  @java.lang.Override
-  public synchronized AuditEntry updateFlag(String environment, Flag flag, long expectedVersion, AuditEntry entry) {
+  @Override
+  public synchronized AuditEntry updateFlag(
+      String environment, Flag flag, long expectedVersion, AuditEntry entry) {
     Env env = environments.get(environment);
     Flag current = env == null ? null : env.flags.get(flag.key());
     if (current == null) {
@@ -177,34 +187,48 @@ public final class InMemoryFlagStore implements FlagStore {
     if (current.version() != expectedVersion) {
       throw new FlagConflictException(
           FlagConflictException.Kind.STALE_VERSION,
-          "version of flag " + Checks.quote(flag.key()) + " is " + current.version() + ", not " + expectedVersion);
+          "version of flag "
+              + Checks.quote(flag.key())
+              + " is "
+              + current.version()
+              + ", not "
+              + expectedVersion);
     }
     env.flags.put(flag.key(), flag);
     return commit(environment, env, null, entry);
   }
 
-  @java.lang.Override
-  public synchronized AuditEntry putOverride(String environment, Override override, AuditEntry entry) {
+  @Override
+  public synchronized AuditEntry putOverride(
+      String environment, TenantOverride override, AuditEntry entry) {
     Env env = environments.get(environment);
     if (env == null || !env.flags.containsKey(override.flagKey())) {
-      throw new FlagNotFoundException("flag " + Checks.quote(override.flagKey()) + " does not exist");
+      throw new FlagNotFoundException(
+          "flag " + Checks.quote(override.flagKey()) + " does not exist");
     }
-    env.overrides.computeIfAbsent(override.flagKey(), k -> new TreeMap<>()).put(override.tenantId(), override);
+    env.overrides
+        .computeIfAbsent(override.flagKey(), k -> new TreeMap<>())
+        .put(override.tenantId(), override);
     return commit(environment, env, override.tenantId(), entry);
   }
 
-  @java.lang.Override
-  public synchronized AuditEntry deleteOverride(String environment, String flagKey, String tenantId, AuditEntry entry) {
+  @Override
+  public synchronized AuditEntry deleteOverride(
+      String environment, String flagKey, String tenantId, AuditEntry entry) {
     Env env = environments.get(environment);
-    Map<String, Override> byTenant = env == null ? null : env.overrides.get(flagKey);
+    Map<String, TenantOverride> byTenant = env == null ? null : env.overrides.get(flagKey);
     if (byTenant == null || byTenant.remove(tenantId) == null) {
       throw new FlagNotFoundException(
-          "override of flag " + Checks.quote(flagKey) + " for tenant " + Checks.quote(tenantId) + " does not exist");
+          "override of flag "
+              + Checks.quote(flagKey)
+              + " for tenant "
+              + Checks.quote(tenantId)
+              + " does not exist");
     }
     return commit(environment, env, tenantId, entry);
   }
 
-  @java.lang.Override
+  @Override
   public synchronized AuditEntry createEnvironment(Environment environment, AuditEntry entry) {
     if (environments.containsKey(environment.name())) {
       throw new FlagConflictException(
@@ -216,7 +240,7 @@ public final class InMemoryFlagStore implements FlagStore {
     return commit(environment.name(), env, null, entry);
   }
 
-  @java.lang.Override
+  @Override
   public synchronized AuditEntry deleteEnvironment(String name, AuditEntry entry) {
     Env env = environments.remove(name);
     if (env == null) {
@@ -231,7 +255,7 @@ public final class InMemoryFlagStore implements FlagStore {
   }
 
   /** Nothing to release. */
-  @java.lang.Override
+  @Override
   public void close() {}
 
   private Env envForWrite(String environment) {
@@ -239,8 +263,9 @@ public final class InMemoryFlagStore implements FlagStore {
   }
 
   /**
-   * Records a committed change: bumps the version (one store-wide clock, so an environment's version
-   * keeps increasing across delete and re-create), logs the touched tenant, appends the audit entry.
+   * Records a committed change: bumps the version (one store-wide clock, so an environment's
+   * version keeps increasing across delete and re-create), logs the touched tenant, appends the
+   * audit entry.
    */
   private AuditEntry commit(String environment, Env env, String tenantId, AuditEntry entry) {
     env.version = ++versionClock;

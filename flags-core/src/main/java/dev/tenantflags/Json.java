@@ -241,7 +241,10 @@ final class Json {
     }
   }
 
-  /** RFC 8259: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}; BigDecimal alone is laxer. */
+  /**
+   * RFC 8259: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}; BigDecimal alone is
+   * laxer.
+   */
   private BigDecimal number() {
     int start = pos;
     if (pos < text.length() && text.charAt(pos) == '-') {

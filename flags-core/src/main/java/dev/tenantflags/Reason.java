@@ -26,6 +26,9 @@ public enum Reason {
   ROLLOUT_IN,
   /** Rule 7: the tenant's bucket lies at or above the rollout percentage. */
   ROLLOUT_OUT,
-  /** Rule 8: nothing could be evaluated (no snapshot was ever loaded, or a bug); the caller's default. */
+  /**
+   * Rule 8: nothing could be evaluated (no snapshot was ever loaded, or a bug); the caller's
+   * default.
+   */
   ERROR
 }

@@ -13,13 +13,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Who a {@link FlagState#TARGETED} or {@link FlagState#ROLLOUT} flag applies to: attribute name to a
- * set of accepted values, e.g. {@code {"tenant":["acme"], "plan":["pro","enterprise"]}}.
+ * Who a {@link FlagState#TARGETED} or {@link FlagState#ROLLOUT} flag applies to: attribute name to
+ * a set of accepted values, e.g. {@code {"tenant":["acme"], "plan":["pro","enterprise"]}}.
  *
  * <p>A scope matches a tenant when, for every axis, the tenant's value of that attribute is in the
  * axis's set; a tenant without the attribute does not match. Axes with no values are dropped, so
- * {@link #isEmpty()} means "no axis". The attribute {@code tenant} is the tenant id. A scope holds at
- * most {@value #MAX_VALUES} values in all. Axes and values are kept sorted.
+ * {@link #isEmpty()} means "no axis". The attribute {@code tenant} is the tenant id. A scope holds
+ * at most {@value #MAX_VALUES} values in all. Axes and values are kept sorted.
  *
  * <p>Thread safety: immutable.
  *
@@ -36,8 +36,8 @@ public record Scope(Map<String, Set<String>> axes) {
   /**
    * Creates a scope.
    *
-   * @throws FlagValidationException if an attribute name is invalid, a value is null, empty or longer
-   *     than 256 characters, or there are more than {@value #MAX_VALUES} values in all
+   * @throws FlagValidationException if an attribute name is invalid, a value is null, empty or
+   *     longer than 256 characters, or there are more than {@value #MAX_VALUES} values in all
    */
   public Scope {
     Checks.notNull("scope", axes);
@@ -57,7 +57,9 @@ public record Scope(Map<String, Set<String>> axes) {
         if (value == null || value.isEmpty() || value.length() > Checks.MAX_NAME) {
           throw new FlagValidationException(
               "scope",
-              "scope value of " + Checks.quote(name) + " must be 1 to 256 characters: "
+              "scope value of "
+                  + Checks.quote(name)
+                  + " must be 1 to 256 characters: "
                   + (value == null ? "null" : Checks.quote(value)));
         }
         sorted.add(value);

@@ -8,23 +8,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable, compiled view of one environment's flags at one change version. The client publishes
- * it through one volatile field; readers never see it change.
+ * An immutable, compiled view of one environment's flags at one change version. The client
+ * publishes it through one volatile field; readers never see it change.
  */
 final class Snapshot {
   final long version;
   final boolean bootstrap;
   final List<Flag> flags;
   final Map<String, CompiledFlag> byKey;
+
   /** Non-archived flags in key order, for evaluateAll. */
   final CompiledFlag[] active;
+
   final boolean anyOverrides;
+
   /**
    * For evaluateAll: the values of active flags whose answer cannot depend on the tenant (OFF, ON
    * without prerequisites or overrides, ...), one bit per active index; the others are listed in
    * {@link #tenantDependent} and evaluated per call.
    */
   final long[] constantBits;
+
   final int[] tenantDependent;
 
   Snapshot(FlagSet set, boolean bootstrap) {
@@ -38,7 +42,8 @@ final class Snapshot {
     Map<String, CompiledFlag> map = new HashMap<>();
     List<CompiledFlag> activeList = new ArrayList<>();
     for (Flag flag : set.flags()) {
-      CompiledFlag compiled = new CompiledFlag(flag, set.flagsWithOverrides().contains(flag.key()), bucketCache);
+      CompiledFlag compiled =
+          new CompiledFlag(flag, set.flagsWithOverrides().contains(flag.key()), bucketCache);
       map.put(flag.key(), compiled);
       if (!flag.archived()) {
         activeList.add(compiled);

@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param state the client's state
  * @param lastRefresh when flags were last loaded from the store successfully, or null if never
  * @param version the change version of the flags being served (-1 when none)
- * @param detail a short explanation of the last failure (exception type and message, no tenant data),
- *     or null when healthy
+ * @param detail a short explanation of the last failure (exception type and message, no tenant
+ *     data), or null when healthy
  */
 public record Status(State state, Instant lastRefresh, long version, String detail) {
 

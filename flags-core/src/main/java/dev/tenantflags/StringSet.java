@@ -3,14 +3,16 @@ package dev.tenantflags;
 import java.util.Collection;
 
 /**
- * An immutable set of strings for scope matching: open addressing over one array, so {@code contains}
- * touches the table and the candidate string, where a {@code HashSet} walks set, map, table and node.
- * Allocation-free lookups; built once per compiled flag.
+ * An immutable set of strings for scope matching: open addressing over one array, so {@code
+ * contains} touches the table and the candidate string, where a {@code HashSet} walks set, map,
+ * table and node. Allocation-free lookups; built once per compiled flag.
  */
 final class StringSet {
   private final String[] table;
+
   /** The hash code of each slot's string, so a probe that meets another value skips its bytes. */
   private final int[] hashes;
+
   private final int mask;
 
   StringSet(Collection<String> values) {
@@ -33,7 +35,8 @@ final class StringSet {
 
   /**
    * Fibonacci hashing: keys such as {@code plan-0001, plan-0002} have consecutive hash codes, which
-   * with linear probing would form one long run that every miss has to scan; multiplying scatters them.
+   * with linear probing would form one long run that every miss has to scan; multiplying scatters
+   * them.
    */
   private static int spread(int h) {
     int x = h * 0x9E3779B9;

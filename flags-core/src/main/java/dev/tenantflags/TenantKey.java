@@ -4,11 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Who a flag is evaluated for: a tenant id (an API key id, a customer, an infrastructure) and string
- * attributes such as {@code plan} or {@code partner} that a {@link Scope} can target.
+ * Who a flag is evaluated for: a tenant id (an API key id, a customer, an infrastructure) and
+ * string attributes such as {@code plan} or {@code partner} that a {@link Scope} can target.
  *
- * <p>The scope attribute {@code tenant} always means {@link #id()}; an attribute of that name cannot be
- * set. Create keys once per request (or cache them): {@code TenantKey.of("acme").with("plan", "pro")}.
+ * <p>The scope attribute {@code tenant} always means {@link #id()}; an attribute of that name
+ * cannot be set. Create keys once per request (or cache them): {@code
+ * TenantKey.of("acme").with("plan", "pro")}.
  *
  * <p>Thread safety: immutable.
  *
@@ -23,8 +24,8 @@ public record TenantKey(String id, Map<String, String> attributes) {
   /**
    * Creates a tenant key.
    *
-   * @throws FlagValidationException if the id is empty or longer than 256 characters, or an attribute
-   *     name is invalid, or is {@code tenant}, or a value is null
+   * @throws FlagValidationException if the id is empty or longer than 256 characters, or an
+   *     attribute name is invalid, or is {@code tenant}, or a value is null
    */
   public TenantKey {
     Checks.tenantId("tenant", id);
@@ -83,7 +84,8 @@ public record TenantKey(String id, Map<String, String> attributes) {
           "attributes", "attribute 'tenant' is reserved for the tenant id");
     }
     if (value == null) {
-      throw new FlagValidationException("attributes", "attribute " + Checks.quote(name) + " must not be null");
+      throw new FlagValidationException(
+          "attributes", "attribute " + Checks.quote(name) + " must not be null");
     }
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
  */
 final class TenantOverrides implements Evaluator.OverrideSource {
   static final TenantOverrides NONE = new TenantOverrides(null, null, new Object[0], false);
+
   /** Used when the store could not be asked; evaluations say their overrides were unavailable. */
   static final TenantOverrides UNAVAILABLE = new TenantOverrides(null, null, new Object[0], true);
 
@@ -22,13 +23,17 @@ final class TenantOverrides implements Evaluator.OverrideSource {
   private final String singleKey;
   private final Boolean singleValue;
   private final Object[] table;
+
   /** Table slots minus one; -1 when there is no table. */
   private final int mask;
+
   final boolean unavailable;
+
   /** Racy on purpose (see FeatureFlags): a lost update only costs one more cache access. */
   int touched;
 
-  private TenantOverrides(String singleKey, Boolean singleValue, Object[] table, boolean unavailable) {
+  private TenantOverrides(
+      String singleKey, Boolean singleValue, Object[] table, boolean unavailable) {
     this.singleKey = singleKey;
     this.singleValue = singleValue;
     this.table = table;
@@ -36,7 +41,7 @@ final class TenantOverrides implements Evaluator.OverrideSource {
     this.unavailable = unavailable;
   }
 
-  static TenantOverrides of(List<Override> overrides) {
+  static TenantOverrides of(List<TenantOverride> overrides) {
     return overrides.isEmpty() ? NONE : forTenant(overrides, null);
   }
 
@@ -45,13 +50,17 @@ final class TenantOverrides implements Evaluator.OverrideSource {
    *
    * @param canonical the snapshot's key strings by key, to reuse its instances, or null
    */
-  static TenantOverrides forTenant(List<Override> overrides, Snapshot canonical) {
+  static TenantOverrides forTenant(List<TenantOverride> overrides, Snapshot canonical) {
     if (overrides.size() <= 1) {
       if (overrides.isEmpty()) {
         return new TenantOverrides(null, null, new Object[0], false);
       }
-      Override only = overrides.get(0);
-      return new TenantOverrides(canonical(only.flagKey(), canonical), Boolean.valueOf(only.enabled()), new Object[0], false);
+      TenantOverride only = overrides.get(0);
+      return new TenantOverrides(
+          canonical(only.flagKey(), canonical),
+          Boolean.valueOf(only.enabled()),
+          new Object[0],
+          false);
     }
     int slots = 2;
     while (slots < overrides.size() * 2) {
@@ -59,7 +68,7 @@ final class TenantOverrides implements Evaluator.OverrideSource {
     }
     Object[] table = new Object[slots * 2];
     int mask = slots - 1;
-    for (Override override : overrides) {
+    for (TenantOverride override : overrides) {
       String key = canonical(override.flagKey(), canonical);
       int i = spread(key.hashCode()) & mask;
       while (table[2 * i] != null && !table[2 * i].equals(key)) {
@@ -79,7 +88,8 @@ final class TenantOverrides implements Evaluator.OverrideSource {
 
   /**
    * Fibonacci hashing: keys such as {@code plan-0001, plan-0002} have consecutive hash codes, which
-   * with linear probing would form one long run that every miss has to scan; multiplying scatters them.
+   * with linear probing would form one long run that every miss has to scan; multiplying scatters
+   * them.
    */
   private static int spread(int h) {
     int x = h * 0x9E3779B9;
@@ -108,8 +118,11 @@ final class TenantOverrides implements Evaluator.OverrideSource {
     return null;
   }
 
-  /** This tenant's overrides whatever the id: lets evaluateAll pass the one lookup it did, allocation-free. */
-  @java.lang.Override
+  /**
+   * This tenant's overrides whatever the id: lets evaluateAll pass the one lookup it did,
+   * allocation-free.
+   */
+  @Override
   public TenantOverrides overridesOf(String tenantId) {
     return this;
   }

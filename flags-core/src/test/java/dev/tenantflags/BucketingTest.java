@@ -7,22 +7,25 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 final class BucketingTest {
 
-  /** The reference: SPEC §3 written with the JDK's own encoder and digest, nothing shared with Bucketing. */
+  /**
+   * The reference: SPEC §3 written with the JDK's own encoder and digest, nothing shared with
+   * Bucketing.
+   */
   private static int reference(String id, String salt) {
     byte[] hash = sha256((id + ":" + salt).getBytes(StandardCharsets.UTF_8));
     return (int) Long.remainderUnsigned(ByteBuffer.wrap(hash, 0, 8).getLong(), 10_000);
@@ -44,7 +47,8 @@ final class BucketingTest {
     "ключ,      gdpr_export_v2,     6a34db5720af704f, 1487",
   })
   void bucket_specVectors_matchExactly(String id, String salt, String hashPrefix, int bucket) {
-    String hex = HexFormat.of().formatHex(sha256((id + ":" + salt).getBytes(StandardCharsets.UTF_8)));
+    String hex =
+        HexFormat.of().formatHex(sha256((id + ":" + salt).getBytes(StandardCharsets.UTF_8)));
     assertThat(hex).startsWith(hashPrefix);
     assertThat(Bucketing.bucket(id, salt)).isEqualTo(bucket);
   }
@@ -55,14 +59,23 @@ final class BucketingTest {
     for (int i = 0; i < 20_000; i++) {
       String id = randomString(random, 1 + random.nextInt(i % 100 == 0 ? 400 : 24));
       String salt = randomString(random, random.nextInt(20));
-      assertThat(Bucketing.bucket(id, salt)).as("id %s salt %s", escape(id), escape(salt))
+      assertThat(Bucketing.bucket(id, salt))
+          .as("id %s salt %s", escape(id), escape(salt))
           .isEqualTo(reference(id, salt));
     }
   }
 
   @Test
   void bucket_unpairedSurrogates_encodeAsQuestionMarkLikeGetBytes() {
-    String[] ids = {"\uD800", "a\uDC00b", "\uDBFF", "x\uD83D", "\uDE00\uD83D", "\uD83D\uDE00", "\uD83D\uD83D\uDE00"};
+    String[] ids = {
+      "\uD800",
+      "a\uDC00b",
+      "\uDBFF",
+      "x\uD83D",
+      "\uDE00\uD83D",
+      "\uD83D\uDE00",
+      "\uD83D\uD83D\uDE00"
+    };
     for (String id : ids) {
       assertThat(Bucketing.bucket(id, "s")).as(escape(id)).isEqualTo(reference(id, "s"));
     }
@@ -84,16 +97,18 @@ final class BucketingTest {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int seed = t;
-        results.add(pool.submit(() -> {
-          Random random = new Random(seed);
-          for (int i = 0; i < 5_000; i++) {
-            String id = randomString(random, 1 + random.nextInt(30));
-            if (Bucketing.bucket(id, "salt") != reference(id, "salt")) {
-              return false;
-            }
-          }
-          return true;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  for (int i = 0; i < 5_000; i++) {
+                    String id = randomString(random, 1 + random.nextInt(30));
+                    if (Bucketing.bucket(id, "salt") != reference(id, "salt")) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
       }
       for (Future<Boolean> result : results) {
         assertThat(result.get()).isTrue();
@@ -110,8 +125,12 @@ final class BucketingTest {
 
   @Test
   void bucket_nullArguments_throwNamingTheParameter() {
-    assertThatThrownBy(() -> Bucketing.bucket(null, "s")).isInstanceOf(NullPointerException.class).hasMessage("tenantId");
-    assertThatThrownBy(() -> Bucketing.bucket("t", null)).isInstanceOf(NullPointerException.class).hasMessage("salt");
+    assertThatThrownBy(() -> Bucketing.bucket(null, "s"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("tenantId");
+    assertThatThrownBy(() -> Bucketing.bucket("t", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("salt");
   }
 
   @Test
@@ -135,7 +154,8 @@ final class BucketingTest {
       FlagAdmin admin = flags.admin("alice");
       admin.create(Flag.of("gradual").withState(FlagState.ROLLOUT), null);
       Set<String> previous = new HashSet<>();
-      for (String percent : new String[] {"0", "0.01", "1", "5", "12.5", "25", "33.33", "50", "75", "99.99", "100"}) {
+      for (String percent :
+          new String[] {"0", "0.01", "1", "5", "12.5", "25", "33.33", "50", "75", "99.99", "100"}) {
         admin.update("gradual", FlagAdmin.ANY_VERSION, f -> f.withRolloutPercent(percent), null);
         Set<String> in = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
@@ -155,7 +175,9 @@ final class BucketingTest {
   void rollout_twentyFivePercent_landsWithinTwoPointsOfAQuarter() {
     InMemoryFlagStore store = new InMemoryFlagStore();
     try (FeatureFlags flags = TestFlags.client(store)) {
-      flags.admin("alice").create(Flag.of("quarter").withState(FlagState.ROLLOUT).withRolloutPercent("25"), null);
+      flags
+          .admin("alice")
+          .create(Flag.of("quarter").withState(FlagState.ROLLOUT).withRolloutPercent("25"), null);
       int in = 0;
       for (int i = 0; i < 10_000; i++) {
         in += flags.isEnabled("quarter", TenantKey.of("tenant-" + i)) ? 1 : 0;
@@ -181,7 +203,13 @@ final class BucketingTest {
 
   private static String escape(String s) {
     StringBuilder sb = new StringBuilder();
-    s.chars().forEach(c -> sb.append(c < 0x80 && c >= 0x20 ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+    s.chars()
+        .forEach(
+            c ->
+                sb.append(
+                    c < 0x80 && c >= 0x20
+                        ? String.valueOf((char) c)
+                        : String.format("\\u%04x", c)));
     return sb.toString();
   }
 }

@@ -37,7 +37,8 @@ final class EvaluationRulesTest {
 
   @Test
   void evaluate_unknownFlag_isFalseFlagNotFound() {
-    assertThat(flags.evaluate("no_such_flag", ACME)).isEqualTo(Evaluation.of(false, Reason.FLAG_NOT_FOUND));
+    assertThat(flags.evaluate("no_such_flag", ACME))
+        .isEqualTo(Evaluation.of(false, Reason.FLAG_NOT_FOUND));
   }
 
   @Test
@@ -91,7 +92,8 @@ final class EvaluationRulesTest {
   void evaluate_prerequisiteOff_isFalsePrerequisiteFailed() {
     create(Flag.of("module"));
     create(Flag.of("f").withState(FlagState.ON).withPrerequisites(List.of("module")));
-    assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("f", ACME))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
   }
 
   @Test
@@ -107,7 +109,8 @@ final class EvaluationRulesTest {
     create(Flag.of("a").withState(FlagState.ON));
     create(Flag.of("b"));
     create(Flag.of("f").withState(FlagState.ON).withPrerequisites(List.of("a", "b")));
-    assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("f", ACME))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
   }
 
   @Test
@@ -115,7 +118,8 @@ final class EvaluationRulesTest {
     create(Flag.of("root"));
     create(Flag.of("middle").withState(FlagState.ON).withPrerequisites(List.of("root")));
     create(Flag.of("leaf").withState(FlagState.ON).withPrerequisites(List.of("middle")));
-    assertThat(flags.evaluate("leaf", ACME)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("leaf", ACME))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
 
     admin.update("root", FlagAdmin.ANY_VERSION, f -> f.withState(FlagState.ON), null);
     assertThat(flags.evaluate("leaf", ACME)).isEqualTo(Evaluation.of(true, Reason.ON));
@@ -126,7 +130,8 @@ final class EvaluationRulesTest {
     create(Flag.of("module").withState(FlagState.TARGETED).withScope(Scope.of("plan", "pro")));
     create(Flag.of("f").withState(FlagState.ON).withPrerequisites(List.of("module")));
     assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(true, Reason.ON));
-    assertThat(flags.evaluate("f", GLOBEX)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("f", GLOBEX))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
   }
 
   @Test
@@ -136,7 +141,8 @@ final class EvaluationRulesTest {
     create(Flag.of("f").withState(FlagState.ON).withPrerequisites(List.of("module")));
     admin.setOverride("module", "acme", true, false, null, null);
     assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(true, Reason.ON));
-    assertThat(flags.evaluate("f", GLOBEX)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("f", GLOBEX))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
   }
 
   @Test
@@ -144,7 +150,8 @@ final class EvaluationRulesTest {
     create(Flag.of("module").withState(FlagState.ON));
     create(Flag.of("f").withState(FlagState.ON).withPrerequisites(List.of("module")));
     admin.archive("module", null);
-    assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("f", ACME))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
   }
 
   // ---- rule 4 ---------------------------------------------------------------------------------
@@ -154,7 +161,8 @@ final class EvaluationRulesTest {
     create(Flag.of("module"));
     create(Flag.of("f").withState(FlagState.ON).withPrerequisites(List.of("module")));
     admin.setOverride("f", "acme", true, false, null, null);
-    assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("f", ACME))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
   }
 
   @Test
@@ -223,7 +231,10 @@ final class EvaluationRulesTest {
 
   @Test
   void evaluate_targetedScopeMatches_isTrueTargetMatch() {
-    create(Flag.of("f").withState(FlagState.TARGETED).withScope(Scope.of("plan", "pro", "enterprise")));
+    create(
+        Flag.of("f")
+            .withState(FlagState.TARGETED)
+            .withScope(Scope.of("plan", "pro", "enterprise")));
     assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(true, Reason.TARGET_MATCH));
     assertThat(flags.evaluate("f", GLOBEX)).isEqualTo(Evaluation.of(false, Reason.NO_MATCH));
   }
@@ -238,7 +249,8 @@ final class EvaluationRulesTest {
   @Test
   void evaluate_targetedTenantAxis_meansTheTenantId() {
     create(Flag.of("f").withState(FlagState.TARGETED).withScope(Scope.of("tenant", "acme")));
-    assertThat(flags.evaluate("f", TenantKey.of("acme"))).isEqualTo(Evaluation.of(true, Reason.TARGET_MATCH));
+    assertThat(flags.evaluate("f", TenantKey.of("acme")))
+        .isEqualTo(Evaluation.of(true, Reason.TARGET_MATCH));
     assertThat(flags.evaluate("f", TenantKey.of("globex").with("name", "acme")))
         .isEqualTo(Evaluation.of(false, Reason.NO_MATCH));
   }
@@ -247,8 +259,10 @@ final class EvaluationRulesTest {
   void evaluate_targetedEveryAxisMustMatch_oneMismatchIsNoMatch() {
     Scope scope = Scope.of("plan", "pro").with("region", List.of("eu"));
     create(Flag.of("f").withState(FlagState.TARGETED).withScope(scope));
-    assertThat(flags.evaluate("f", ACME.with("region", "eu"))).isEqualTo(Evaluation.of(true, Reason.TARGET_MATCH));
-    assertThat(flags.evaluate("f", ACME.with("region", "us"))).isEqualTo(Evaluation.of(false, Reason.NO_MATCH));
+    assertThat(flags.evaluate("f", ACME.with("region", "eu")))
+        .isEqualTo(Evaluation.of(true, Reason.TARGET_MATCH));
+    assertThat(flags.evaluate("f", ACME.with("region", "us")))
+        .isEqualTo(Evaluation.of(false, Reason.NO_MATCH));
   }
 
   @Test
@@ -277,17 +291,23 @@ final class EvaluationRulesTest {
 
   @Test
   void evaluate_rolloutScopeMismatch_isNoMatchEvenAtHundredPercent() {
-    create(Flag.of("f").withState(FlagState.ROLLOUT).withRolloutPercent("100").withScope(Scope.of("plan", "pro")));
+    create(
+        Flag.of("f")
+            .withState(FlagState.ROLLOUT)
+            .withRolloutPercent("100")
+            .withScope(Scope.of("plan", "pro")));
     assertThat(flags.evaluate("f", ACME)).isEqualTo(Evaluation.of(true, Reason.ROLLOUT_IN));
     assertThat(flags.evaluate("f", GLOBEX)).isEqualTo(Evaluation.of(false, Reason.NO_MATCH));
-    assertThat(flags.evaluate("f", TenantKey.of("initech"))).isEqualTo(Evaluation.of(false, Reason.NO_MATCH));
+    assertThat(flags.evaluate("f", TenantKey.of("initech")))
+        .isEqualTo(Evaluation.of(false, Reason.NO_MATCH));
   }
 
   @Test
   void evaluate_rolloutZeroPercent_isOutForEverybody() {
     create(Flag.of("f").withState(FlagState.ROLLOUT).withRolloutPercent("0"));
     for (int i = 0; i < 200; i++) {
-      assertThat(flags.evaluate("f", TenantKey.of("t" + i))).isEqualTo(Evaluation.of(false, Reason.ROLLOUT_OUT));
+      assertThat(flags.evaluate("f", TenantKey.of("t" + i)))
+          .isEqualTo(Evaluation.of(false, Reason.ROLLOUT_OUT));
     }
   }
 
@@ -295,24 +315,38 @@ final class EvaluationRulesTest {
   void evaluate_rolloutHundredPercent_isInForEverybody() {
     create(Flag.of("f").withState(FlagState.ROLLOUT).withRolloutPercent("100"));
     for (int i = 0; i < 200; i++) {
-      assertThat(flags.evaluate("f", TenantKey.of("t" + i))).isEqualTo(Evaluation.of(true, Reason.ROLLOUT_IN));
+      assertThat(flags.evaluate("f", TenantKey.of("t" + i)))
+          .isEqualTo(Evaluation.of(true, Reason.ROLLOUT_IN));
     }
   }
 
   @Test
   void evaluate_rolloutSalt_isUsedInsteadOfTheKey() {
     // The SPEC vector: acme with salt new_billing_engine is bucket 4519.
-    create(Flag.of("billing_v2").withState(FlagState.ROLLOUT).withRolloutSalt("new_billing_engine")
-        .withRolloutBasisPoints(4520));
-    assertThat(flags.evaluate("billing_v2", TenantKey.of("acme"))).isEqualTo(Evaluation.of(true, Reason.ROLLOUT_IN));
+    create(
+        Flag.of("billing_v2")
+            .withState(FlagState.ROLLOUT)
+            .withRolloutSalt("new_billing_engine")
+            .withRolloutBasisPoints(4520));
+    assertThat(flags.evaluate("billing_v2", TenantKey.of("acme")))
+        .isEqualTo(Evaluation.of(true, Reason.ROLLOUT_IN));
     admin.update("billing_v2", FlagAdmin.ANY_VERSION, f -> f.withRolloutBasisPoints(4519), null);
-    assertThat(flags.evaluate("billing_v2", TenantKey.of("acme"))).isEqualTo(Evaluation.of(false, Reason.ROLLOUT_OUT));
+    assertThat(flags.evaluate("billing_v2", TenantKey.of("acme")))
+        .isEqualTo(Evaluation.of(false, Reason.ROLLOUT_OUT));
   }
 
   @Test
   void evaluate_twoFlagsSharingASalt_rollOutToTheSameTenants() {
-    create(Flag.of("a").withState(FlagState.ROLLOUT).withRolloutSalt("shared").withRolloutPercent("30"));
-    create(Flag.of("b").withState(FlagState.ROLLOUT).withRolloutSalt("shared").withRolloutPercent("30"));
+    create(
+        Flag.of("a")
+            .withState(FlagState.ROLLOUT)
+            .withRolloutSalt("shared")
+            .withRolloutPercent("30"));
+    create(
+        Flag.of("b")
+            .withState(FlagState.ROLLOUT)
+            .withRolloutSalt("shared")
+            .withRolloutPercent("30"));
     int in = 0;
     for (int i = 0; i < 500; i++) {
       TenantKey t = TenantKey.of("tenant-" + i);
@@ -326,10 +360,16 @@ final class EvaluationRulesTest {
 
   @Test
   void evaluate_noSnapshotEverLoaded_isErrorAndIsEnabledReturnsTheDefault() {
-    dev.tenantflags.spi.FailingFlagStore down = new dev.tenantflags.spi.FailingFlagStore(new InMemoryFlagStore());
+    dev.tenantflags.spi.FailingFlagStore down =
+        new dev.tenantflags.spi.FailingFlagStore(new InMemoryFlagStore());
     down.failing(true);
-    try (FeatureFlags cold = FeatureFlags.builder().store(down).environment("test")
-        .pollInterval(TestFlags.POLL).startupTimeout(java.time.Duration.ZERO).build()) {
+    try (FeatureFlags cold =
+        FeatureFlags.builder()
+            .store(down)
+            .environment("test")
+            .pollInterval(TestFlags.POLL)
+            .startupTimeout(java.time.Duration.ZERO)
+            .build()) {
       assertThat(cold.evaluate("f", ACME)).isEqualTo(Evaluation.of(false, Reason.ERROR));
       assertThat(cold.isEnabled("f", ACME, true)).isTrue();
       assertThat(cold.isEnabled("f", ACME, false)).isFalse();
@@ -355,13 +395,27 @@ final class EvaluationRulesTest {
       if (i > 0) {
         f = f.withPrerequisites(List.of("chain" + (i - 1)));
       }
-      store.createFlag(TestFlags.ENV, f.withVersion(1, java.time.Instant.now(), "hand"),
-          new AuditEntry(0, java.time.Instant.now(), "hand", AuditAction.FLAG_CREATED, TestFlags.ENV, f.key(), null, null, null, null));
+      store.createFlag(
+          TestFlags.ENV,
+          f.withVersion(1, java.time.Instant.now(), "hand"),
+          new AuditEntry(
+              0,
+              java.time.Instant.now(),
+              "hand",
+              AuditAction.FLAG_CREATED,
+              TestFlags.ENV,
+              f.key(),
+              null,
+              null,
+              null,
+              null));
     }
     TestFlags.await("the hand-made chain is loaded", () -> flags.flags().size() == depth);
-    assertThat(flags.evaluate("chain" + (depth - 1), ACME)).isEqualTo(Evaluation.of(false, Reason.ERROR));
+    assertThat(flags.evaluate("chain" + (depth - 1), ACME))
+        .isEqualTo(Evaluation.of(false, Reason.ERROR));
     assertThat(flags.isEnabled("chain" + (depth - 1), ACME, true)).isTrue();
-    assertThat(flags.evaluate("chain" + (Evaluator.MAX_DEPTH - 1), ACME)).isEqualTo(Evaluation.of(true, Reason.ON));
+    assertThat(flags.evaluate("chain" + (Evaluator.MAX_DEPTH - 1), ACME))
+        .isEqualTo(Evaluation.of(true, Reason.ON));
   }
 
   // ---- evaluateAll ----------------------------------------------------------------------------
@@ -377,12 +431,18 @@ final class EvaluationRulesTest {
     admin.setOverride("e_overridden", "acme", false, false, null, null);
 
     Map<String, Boolean> acme = flags.evaluateAll(ACME);
-    assertThat(acme).containsExactly(
-        Map.entry("a_off", false), Map.entry("b_targeted", true), Map.entry("c_on", true),
-        Map.entry("e_overridden", false));
-    assertThat(flags.evaluateAll(GLOBEX)).containsExactly(
-        Map.entry("a_off", false), Map.entry("b_targeted", false), Map.entry("c_on", true),
-        Map.entry("e_overridden", true));
+    assertThat(acme)
+        .containsExactly(
+            Map.entry("a_off", false),
+            Map.entry("b_targeted", true),
+            Map.entry("c_on", true),
+            Map.entry("e_overridden", false));
+    assertThat(flags.evaluateAll(GLOBEX))
+        .containsExactly(
+            Map.entry("a_off", false),
+            Map.entry("b_targeted", false),
+            Map.entry("c_on", true),
+            Map.entry("e_overridden", true));
   }
 
   @Test
@@ -391,16 +451,20 @@ final class EvaluationRulesTest {
     create(Flag.of("dep").withState(FlagState.ON).withPrerequisites(List.of("module")));
     create(Flag.of("roll").withState(FlagState.ROLLOUT).withRolloutPercent("50"));
     admin.setOverride("roll", "globex", true, false, null, null);
-    for (TenantKey t : List.of(ACME, GLOBEX, TenantKey.of("x"), TenantKey.of("y").with("plan", "pro"))) {
+    for (TenantKey t :
+        List.of(ACME, GLOBEX, TenantKey.of("x"), TenantKey.of("y").with("plan", "pro"))) {
       Map<String, Boolean> all = flags.evaluateAll(t);
       assertThat(all).hasSize(3);
-      all.forEach((key, value) -> assertThat(flags.isEnabled(key, t)).as(key + " for " + t.id()).isEqualTo(value));
+      all.forEach(
+          (key, value) ->
+              assertThat(flags.isEnabled(key, t)).as(key + " for " + t.id()).isEqualTo(value));
     }
   }
 
   @Test
   void evaluateAll_nullTenant_throwsNamingTenant() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> flags.evaluateAll(null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("tenant");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("tenant");
   }
 }

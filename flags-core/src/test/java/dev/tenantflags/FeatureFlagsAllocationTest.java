@@ -23,14 +23,18 @@ final class FeatureFlagsAllocationTest {
 
   @BeforeEach
   void start() {
-    assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean, "HotSpot thread MXBean");
+    assumeTrue(
+        ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        "HotSpot thread MXBean");
     threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counting supported");
     threads.setThreadAllocatedMemoryEnabled(true);
     flags = TestFlags.client(new InMemoryFlagStore());
     FlagAdmin admin = flags.admin("alice");
-    admin.create(Flag.of("module").withState(FlagState.TARGETED).withScope(Scope.of("plan", "pro")), null);
-    admin.create(Flag.of("billing").withState(FlagState.ON).withPrerequisites(List.of("module")), null);
+    admin.create(
+        Flag.of("module").withState(FlagState.TARGETED).withScope(Scope.of("plan", "pro")), null);
+    admin.create(
+        Flag.of("billing").withState(FlagState.ON).withPrerequisites(List.of("module")), null);
     admin.create(Flag.of("gradual").withState(FlagState.ROLLOUT).withRolloutPercent("50"), null);
     admin.create(Flag.of("plain").withState(FlagState.ON), null);
     admin.setOverride("billing", "acme", false, false, null, null);
@@ -57,13 +61,15 @@ final class FeatureFlagsAllocationTest {
     TenantKey globex = TenantKey.of("globex").with("plan", "pro");
     String[] keys = {"module", "billing", "gradual", "plain", "missing"};
     boolean[] sink = new boolean[1];
-    long bytes = allocatedBy(() -> {
-      for (int i = 0; i < EVALUATIONS; i++) {
-        String key = keys[i % keys.length];
-        sink[0] ^= flags.isEnabled(key, (i & 1) == 0 ? acme : globex);
-        sink[0] ^= flags.evaluate(key, acme).enabled();
-      }
-    });
+    long bytes =
+        allocatedBy(
+            () -> {
+              for (int i = 0; i < EVALUATIONS; i++) {
+                String key = keys[i % keys.length];
+                sink[0] ^= flags.isEnabled(key, (i & 1) == 0 ? acme : globex);
+                sink[0] ^= flags.evaluate(key, acme).enabled();
+              }
+            });
     assertThat(bytes).as("bytes allocated by %s evaluations", 2 * EVALUATIONS).isLessThan(1_024);
     // Keep the results alive so no evaluation is optimised away.
     assertThat(sink[0]).isIn(true, false);
@@ -74,11 +80,13 @@ final class FeatureFlagsAllocationTest {
     // The control: if the counter saw nothing, the test above would pass vacuously.
     TenantKey acme = TenantKey.of("acme").with("plan", "pro");
     int[] sizes = new int[1];
-    long bytes = allocatedBy(() -> {
-      for (int i = 0; i < 1_000; i++) {
-        sizes[0] += flags.evaluateAll(acme).size();
-      }
-    });
+    long bytes =
+        allocatedBy(
+            () -> {
+              for (int i = 0; i < 1_000; i++) {
+                sizes[0] += flags.evaluateAll(acme).size();
+              }
+            });
     assertThat(bytes).isGreaterThan(16_000);
     assertThat(sizes[0]).isPositive();
   }

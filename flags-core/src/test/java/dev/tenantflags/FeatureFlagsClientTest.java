@@ -24,25 +24,31 @@ import org.junit.jupiter.api.Test;
 final class FeatureFlagsClientTest {
   private static final TenantKey ACME = TenantKey.of("acme");
 
-  // ---- builder ------------------------------------------------------------------------------------
+  // ---- builder
+  // ------------------------------------------------------------------------------------
 
   @Test
   void build_withoutStoreOrEnvironment_namesWhatIsMissing() {
     assertThatThrownBy(() -> FeatureFlags.builder().build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("missing store and environment");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("missing store and environment");
     assertThatThrownBy(() -> FeatureFlags.builder().environment("x").build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("missing store");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("missing store");
     assertThatThrownBy(() -> FeatureFlags.builder().store(new InMemoryFlagStore()).build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("missing environment");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("missing environment");
   }
 
   @Test
   void builder_settingTwice_isRejectedNamingTheSetting() {
     FeatureFlags.Builder b = FeatureFlags.builder().store(new InMemoryFlagStore());
     assertThatThrownBy(() -> b.store(new InMemoryFlagStore()))
-        .isInstanceOf(IllegalStateException.class).hasMessage("store was already set");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("store was already set");
     b.pollInterval(Duration.ofSeconds(1));
-    assertThatThrownBy(() -> b.pollInterval(Duration.ofSeconds(2))).hasMessage("pollInterval was already set");
+    assertThatThrownBy(() -> b.pollInterval(Duration.ofSeconds(2)))
+        .hasMessage("pollInterval was already set");
     b.strictStartup(false);
     assertThatThrownBy(() -> b.strictStartup(true)).hasMessage("strictStartup was already set");
   }
@@ -52,42 +58,57 @@ final class FeatureFlagsClientTest {
     assertThatThrownBy(() -> FeatureFlags.builder().environment("Production"))
         .isInstanceOf(FlagValidationException.class)
         .hasMessage("environment must match ^[a-z0-9_-]{1,32}$: 'Production'")
-        .extracting(e -> ((FlagValidationException) e).field()).isEqualTo("environment");
+        .extracting(e -> ((FlagValidationException) e).field())
+        .isEqualTo("environment");
     assertThatThrownBy(() -> FeatureFlags.builder().environment("x".repeat(33)))
-        .isInstanceOf(FlagValidationException.class).hasMessageStartingWith("environment must match");
+        .isInstanceOf(FlagValidationException.class)
+        .hasMessageStartingWith("environment must match");
     assertThatThrownBy(() -> FeatureFlags.builder().environment(null))
-        .isInstanceOf(FlagValidationException.class).hasMessage("environment must not be null");
+        .isInstanceOf(FlagValidationException.class)
+        .hasMessage("environment must not be null");
     assertThatThrownBy(() -> FeatureFlags.builder().pollInterval(Duration.ofMillis(9)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("pollInterval must be at least 10 ms");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("pollInterval must be at least 10 ms");
     assertThatThrownBy(() -> FeatureFlags.builder().startupTimeout(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("startupTimeout must not be negative");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("startupTimeout must not be negative");
     assertThatThrownBy(() -> FeatureFlags.builder().tenantCacheSize(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("tenantCacheSize must be at least 1: 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tenantCacheSize must be at least 1: 0");
     assertThatThrownBy(() -> FeatureFlags.builder().tenantCacheExpiry(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("tenantCacheExpiry must be positive");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("tenantCacheExpiry must be positive");
     assertThatThrownBy(() -> FeatureFlags.builder().tenantCacheExpiry(Duration.ofSeconds(-5)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("tenantCacheExpiry must be positive");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("tenantCacheExpiry must be positive");
     assertThatThrownBy(() -> FeatureFlags.builder().store(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("store");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("store");
     assertThatThrownBy(() -> FeatureFlags.builder().clock(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("clock");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("clock");
     assertThatThrownBy(() -> FeatureFlags.builder().listener(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("listener");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("listener");
     assertThatThrownBy(() -> FeatureFlags.builder().bootstrap((FlagExport) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("bootstrap");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("bootstrap");
   }
 
   @Test
   void admin_blankOrLongActor_isRejectedNamingActor() {
     try (FeatureFlags flags = TestFlags.client(new InMemoryFlagStore())) {
-      assertThatThrownBy(() -> flags.admin(" ")).isInstanceOf(FlagValidationException.class)
+      assertThatThrownBy(() -> flags.admin(" "))
+          .isInstanceOf(FlagValidationException.class)
           .hasMessage("actor must not be empty");
-      assertThatThrownBy(() -> flags.admin("a".repeat(257))).isInstanceOf(FlagValidationException.class)
+      assertThatThrownBy(() -> flags.admin("a".repeat(257)))
+          .isInstanceOf(FlagValidationException.class)
           .hasMessage("actor must be at most 256 characters: 257");
     }
   }
 
-  // ---- accessors ----------------------------------------------------------------------------------
+  // ---- accessors
+  // ----------------------------------------------------------------------------------
 
   @Test
   void accessors_reflectTheServedSnapshot() {
@@ -111,8 +132,12 @@ final class FeatureFlagsClientTest {
   void clock_isUsedForAuditAndStatusTimes() {
     Instant fixed = Instant.parse("2026-11-21T12:00:00Z");
     InMemoryFlagStore store = new InMemoryFlagStore();
-    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV)
-        .clock(Clock.fixed(fixed, ZoneOffset.UTC)).build()) {
+    try (FeatureFlags flags =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(ENV)
+            .clock(Clock.fixed(fixed, ZoneOffset.UTC))
+            .build()) {
       Flag created = flags.admin("a").create(Flag.of("f"), null);
       assertThat(created.updatedAt()).isEqualTo(fixed);
       assertThat(flags.admin("a").history("f", 1).get(0).at()).isEqualTo(fixed);
@@ -123,8 +148,13 @@ final class FeatureFlagsClientTest {
   @Test
   void tenantCache_smallerThanTheTenants_stillAnswersCorrectly() {
     InMemoryFlagStore store = new InMemoryFlagStore();
-    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV)
-        .tenantCacheSize(1).tenantCacheExpiry(Duration.ofMinutes(1)).build()) {
+    try (FeatureFlags flags =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(ENV)
+            .tenantCacheSize(1)
+            .tenantCacheExpiry(Duration.ofMinutes(1))
+            .build()) {
       FlagAdmin admin = flags.admin("a");
       admin.create(Flag.of("f").withState(FlagState.ON), null);
       for (int i = 0; i < 20; i += 2) {
@@ -138,7 +168,8 @@ final class FeatureFlagsClientTest {
     }
   }
 
-  // ---- push ---------------------------------------------------------------------------------------
+  // ---- push
+  // ---------------------------------------------------------------------------------------
 
   /** A fake store that pushes: it calls subscribers after every write of the wrapped store. */
   private static final class PushingStore extends ForwardingStore {
@@ -149,13 +180,15 @@ final class FeatureFlagsClientTest {
       super(delegate);
     }
 
-    @java.lang.Override
+    @Override
     public Optional<AutoCloseable> subscribe(String environment, LongConsumer listener) {
       subscribers.add(listener);
-      return Optional.of(() -> {
-        unsubscribed.set(true);
-        throw new IllegalStateException("closing a subscription may fail; the client only logs it");
-      });
+      return Optional.of(
+          () -> {
+            unsubscribed.set(true);
+            throw new IllegalStateException(
+                "closing a subscription may fail; the client only logs it");
+          });
     }
 
     void push(long version) {
@@ -168,7 +201,12 @@ final class FeatureFlagsClientTest {
     InMemoryFlagStore inner = new InMemoryFlagStore();
     PushingStore store = new PushingStore(inner);
     // Poll once an hour: only the push can bring the change in time.
-    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV).pollInterval(Duration.ofHours(1)).build();
+    try (FeatureFlags flags =
+            FeatureFlags.builder()
+                .store(store)
+                .environment(ENV)
+                .pollInterval(Duration.ofHours(1))
+                .build();
         FeatureFlags writer = TestFlags.client(inner)) {
       assertThat(store.subscribers).hasSize(1);
       writer.admin("bob").create(Flag.of("f").withState(FlagState.ON), null);
@@ -186,46 +224,51 @@ final class FeatureFlagsClientTest {
   @Test
   void subscribe_failing_fallsBackToPolling() {
     InMemoryFlagStore inner = new InMemoryFlagStore();
-    FlagStore store = new ForwardingStore(inner) {
-      @java.lang.Override
-      public Optional<AutoCloseable> subscribe(String environment, LongConsumer listener) {
-        throw new dev.tenantflags.spi.FlagStoreException("no LISTEN for you");
-      }
-    };
-    try (FeatureFlags flags = TestFlags.client(store); FeatureFlags writer = TestFlags.client(inner)) {
+    FlagStore store =
+        new ForwardingStore(inner) {
+          @Override
+          public Optional<AutoCloseable> subscribe(String environment, LongConsumer listener) {
+            throw new dev.tenantflags.spi.FlagStoreException("no LISTEN for you");
+          }
+        };
+    try (FeatureFlags flags = TestFlags.client(store);
+        FeatureFlags writer = TestFlags.client(inner)) {
       writer.admin("bob").create(Flag.of("f").withState(FlagState.ON), null);
       TestFlags.await("polled change arrives", () -> flags.isEnabled("f", ACME));
     }
   }
 
-  // ---- listeners and close ------------------------------------------------------------------------
+  // ---- listeners and close
+  // ------------------------------------------------------------------------
 
   @Test
   void listeners_throwing_areIsolatedAndRemovable() {
     InMemoryFlagStore store = new InMemoryFlagStore();
     try (FeatureFlags flags = TestFlags.client(store)) {
       AtomicInteger calls = new AtomicInteger();
-      FeatureFlagsListener bad = new FeatureFlagsListener() {
-        @java.lang.Override
-        public void onFlagsChanged(Set<String> changedKeys) {
-          calls.incrementAndGet();
-          throw new IllegalStateException("listener bug");
-        }
+      FeatureFlagsListener bad =
+          new FeatureFlagsListener() {
+            @Override
+            public void onFlagsChanged(Set<String> changedKeys) {
+              calls.incrementAndGet();
+              throw new IllegalStateException("listener bug");
+            }
 
-        @java.lang.Override
-        public void onStatusChanged(Status previous, Status current) {
-          calls.incrementAndGet();
-          throw new IllegalStateException("listener bug");
-        }
-      };
+            @Override
+            public void onStatusChanged(Status previous, Status current) {
+              calls.incrementAndGet();
+              throw new IllegalStateException("listener bug");
+            }
+          };
       List<Set<String>> good = new CopyOnWriteArrayList<>();
       flags.addListener(bad);
-      flags.addListener(new FeatureFlagsListener() {
-        @java.lang.Override
-        public void onFlagsChanged(Set<String> changedKeys) {
-          good.add(changedKeys);
-        }
-      });
+      flags.addListener(
+          new FeatureFlagsListener() {
+            @Override
+            public void onFlagsChanged(Set<String> changedKeys) {
+              good.add(changedKeys);
+            }
+          });
       // A listener with only defaults is fine too.
       flags.addListener(new FeatureFlagsListener() {});
       Flag created = flags.admin("a").create(Flag.of("f"), null);
@@ -245,12 +288,13 @@ final class FeatureFlagsClientTest {
   void listeners_statusListenerThrowing_doesNotStopTheClient() {
     FailingFlagStore store = new FailingFlagStore(new InMemoryFlagStore());
     try (FeatureFlags flags = TestFlags.client(store)) {
-      flags.addListener(new FeatureFlagsListener() {
-        @java.lang.Override
-        public void onStatusChanged(Status previous, Status current) {
-          throw new IllegalStateException("listener bug");
-        }
-      });
+      flags.addListener(
+          new FeatureFlagsListener() {
+            @Override
+            public void onStatusChanged(Status previous, Status current) {
+              throw new IllegalStateException("listener bug");
+            }
+          });
       store.failing(true);
       TestFlags.await("STALE", () -> flags.status().state() == Status.State.STALE);
       store.failing(false);
@@ -271,19 +315,22 @@ final class FeatureFlagsClientTest {
     assertThat(store.changeVersionCalls()).isEqualTo(polls);
     assertThat(flags.isEnabled("f", ACME)).isTrue();
     // A cold tenant after close is not loaded from the store any more.
-    assertThat(flags.evaluate("f", TenantKey.of("globex"))).isEqualTo(Evaluation.of(true, Reason.ON, true));
+    assertThat(flags.evaluate("f", TenantKey.of("globex")))
+        .isEqualTo(Evaluation.of(true, Reason.ON, true));
   }
 
   @Test
   void changeSet_incomplete_dropsEveryCachedTenant() {
     InMemoryFlagStore inner = new InMemoryFlagStore();
-    FlagStore forgetful = new ForwardingStore(inner) {
-      @java.lang.Override
-      public ChangeSet changesSince(String environment, long sinceVersion) {
-        return ChangeSet.unknown(inner.changeVersion(environment));
-      }
-    };
-    try (FeatureFlags flags = TestFlags.client(forgetful); FeatureFlags writer = TestFlags.client(inner)) {
+    FlagStore forgetful =
+        new ForwardingStore(inner) {
+          @Override
+          public ChangeSet changesSince(String environment, long sinceVersion) {
+            return ChangeSet.unknown(inner.changeVersion(environment));
+          }
+        };
+    try (FeatureFlags flags = TestFlags.client(forgetful);
+        FeatureFlags writer = TestFlags.client(inner)) {
       writer.admin("w").create(Flag.of("f").withState(FlagState.ON), null);
       writer.admin("w").setOverride("f", "other", true, false, null, null);
       TestFlags.await("flag arrives", () -> flags.isEnabled("f", ACME));

@@ -39,19 +39,24 @@ final class FeatureFlagsConcurrencyTest {
 
   private static void setUp(FlagAdmin admin) {
     admin.create(Flag.of("module").withState(FlagState.ON), null);
-    admin.create(Flag.of("dependent").withState(FlagState.ON).withPrerequisites(List.of("module")), null);
+    admin.create(
+        Flag.of("dependent").withState(FlagState.ON).withPrerequisites(List.of("module")), null);
     admin.create(Flag.of("gradual").withState(FlagState.ROLLOUT).withRolloutPercent("30"), null);
     // t1 has an override on another flag throughout, so its cache entry is rebuilt on every change.
     admin.setOverride("gradual", "t1", true, false, null, null);
   }
 
   private static void apply(FlagAdmin admin, Config config) {
-    admin.update("module", FlagAdmin.ANY_VERSION,
-        f -> f.withState(config.moduleOn() ? FlagState.ON : FlagState.OFF), null);
+    admin.update(
+        "module",
+        FlagAdmin.ANY_VERSION,
+        f -> f.withState(config.moduleOn() ? FlagState.ON : FlagState.OFF),
+        null);
     if (config.overrideSet()) {
       admin.setOverride("dependent", "t0", false, false, null, null);
     }
-    admin.update("gradual", FlagAdmin.ANY_VERSION, f -> f.withRolloutPercent(config.gradualPercent()), null);
+    admin.update(
+        "gradual", FlagAdmin.ANY_VERSION, f -> f.withRolloutPercent(config.gradualPercent()), null);
   }
 
   @Test
@@ -80,14 +85,21 @@ final class FeatureFlagsConcurrencyTest {
             answers.put(flag + "/" + tenant.id(), e);
             allowed.computeIfAbsent(flag + "/" + tenant.id(), k -> new HashSet<>()).add(e);
           }
-          allowedAll.computeIfAbsent(tenant.id(), k -> new HashSet<>()).add(reference.evaluateAll(tenant));
+          allowedAll
+              .computeIfAbsent(tenant.id(), k -> new HashSet<>())
+              .add(reference.evaluateAll(tenant));
         }
         expected.put(config, answers);
       }
     }
     // The test can fail: across configurations the answers really differ.
     assertThat(allowed.get("dependent/t0")).hasSizeGreaterThan(1);
-    assertThat(allowed.values()).anySatisfy(set -> assertThat(set).extracting(Evaluation::reason).contains(Reason.ROLLOUT_IN, Reason.ROLLOUT_OUT));
+    assertThat(allowed.values())
+        .anySatisfy(
+            set ->
+                assertThat(set)
+                    .extracting(Evaluation::reason)
+                    .contains(Reason.ROLLOUT_IN, Reason.ROLLOUT_OUT));
 
     try (FeatureFlags flags = TestFlags.client(new InMemoryFlagStore())) {
       FlagAdmin admin = flags.admin("writer");
@@ -98,31 +110,34 @@ final class FeatureFlagsConcurrencyTest {
       CountDownLatch started = new CountDownLatch(READERS);
       List<Thread> readers = new ArrayList<>();
       for (int r = 0; r < READERS; r++) {
-        Thread reader = new Thread(() -> {
-          started.countDown();
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          long n = 0;
-          try {
-            while (!stop.get()) {
-              TenantKey tenant = TENANTS.get(random.nextInt(TENANTS.size()));
-              if (++n % 50 == 0) {
-                Map<String, Boolean> all = flags.evaluateAll(tenant);
-                if (!allowedAll.get(tenant.id()).contains(all)) {
-                  violations.add("evaluateAll " + tenant.id() + " = " + all);
-                }
-              } else {
-                String flag = FLAGS.get(random.nextInt(FLAGS.size()));
-                Evaluation e = flags.evaluate(flag, tenant);
-                if (!allowed.get(flag + "/" + tenant.id()).contains(e)) {
-                  violations.add(flag + "/" + tenant.id() + " = " + e);
-                }
-              }
-            }
-          } catch (Throwable t) {
-            violations.add("reader threw " + t);
-          }
-          evaluations.addAndGet(n);
-        }, "reader-" + r);
+        Thread reader =
+            new Thread(
+                () -> {
+                  started.countDown();
+                  ThreadLocalRandom random = ThreadLocalRandom.current();
+                  long n = 0;
+                  try {
+                    while (!stop.get()) {
+                      TenantKey tenant = TENANTS.get(random.nextInt(TENANTS.size()));
+                      if (++n % 50 == 0) {
+                        Map<String, Boolean> all = flags.evaluateAll(tenant);
+                        if (!allowedAll.get(tenant.id()).contains(all)) {
+                          violations.add("evaluateAll " + tenant.id() + " = " + all);
+                        }
+                      } else {
+                        String flag = FLAGS.get(random.nextInt(FLAGS.size()));
+                        Evaluation e = flags.evaluate(flag, tenant);
+                        if (!allowed.get(flag + "/" + tenant.id()).contains(e)) {
+                          violations.add(flag + "/" + tenant.id() + " = " + e);
+                        }
+                      }
+                    }
+                  } catch (Throwable t) {
+                    violations.add("reader threw " + t);
+                  }
+                  evaluations.addAndGet(n);
+                },
+                "reader-" + r);
         reader.start();
         readers.add(reader);
       }
@@ -151,7 +166,8 @@ final class FeatureFlagsConcurrencyTest {
       Map<String, Evaluation> finalAnswers = expected.get(last);
       for (TenantKey tenant : TENANTS) {
         for (String flag : FLAGS) {
-          assertThat(flags.evaluate(flag, tenant)).as(flag + "/" + tenant.id())
+          assertThat(flags.evaluate(flag, tenant))
+              .as(flag + "/" + tenant.id())
               .isEqualTo(finalAnswers.get(flag + "/" + tenant.id()));
         }
       }

@@ -31,19 +31,24 @@ final class FeatureFlagsFailureTest {
   void start() {
     inner = new InMemoryFlagStore();
     store = new FailingFlagStore(inner);
-    flags = FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL)
-        .listener(new FeatureFlagsListener() {
-          @java.lang.Override
-          public void onStatusChanged(Status previous, Status current) {
-            transitions.add(current.state());
-          }
+    flags =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(ENV)
+            .pollInterval(TestFlags.POLL)
+            .listener(
+                new FeatureFlagsListener() {
+                  @Override
+                  public void onStatusChanged(Status previous, Status current) {
+                    transitions.add(current.state());
+                  }
 
-          @java.lang.Override
-          public void onFlagsChanged(Set<String> changedKeys) {
-            flagChanges.add(changedKeys);
-          }
-        })
-        .build();
+                  @Override
+                  public void onFlagsChanged(Set<String> changedKeys) {
+                    flagChanges.add(changedKeys);
+                  }
+                })
+            .build();
     toClose.add(flags);
     FlagAdmin admin = flags.admin("ops");
     admin.create(Flag.of("billing").withState(FlagState.ON), null);
@@ -78,7 +83,9 @@ final class FeatureFlagsFailureTest {
     assertThat(flags.evaluate("billing", ACME)).isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
     assertThat(flags.isEnabled("reports", ACME)).isTrue();
     assertThat(flags.isEnabled("nope", ACME, true)).isFalse();
-    assertThat(flags.evaluateAll(ACME)).containsEntry("billing", false).containsEntry("reports", true);
+    assertThat(flags.evaluateAll(ACME))
+        .containsEntry("billing", false)
+        .containsEntry("reports", true);
   }
 
   @Test
@@ -121,12 +128,14 @@ final class FeatureFlagsFailureTest {
   @Test
   void prerequisiteWithUnavailableOverrides_propagatesTheDegradedMark() {
     FlagAdmin admin = flags.admin("ops");
-    admin.create(Flag.of("dependent").withState(FlagState.ON).withPrerequisites(List.of("billing")), null);
+    admin.create(
+        Flag.of("dependent").withState(FlagState.ON).withPrerequisites(List.of("billing")), null);
     goDown();
     // billing's override for cold (false) is unknown, so billing is ON for cold and dependent too.
     assertThat(flags.evaluate("dependent", COLD)).isEqualTo(Evaluation.of(true, Reason.ON, true));
     comeBack();
-    assertThat(flags.evaluate("dependent", COLD)).isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
+    assertThat(flags.evaluate("dependent", COLD))
+        .isEqualTo(Evaluation.of(false, Reason.PREREQUISITE_FAILED));
   }
 
   @Test
@@ -167,12 +176,13 @@ final class FeatureFlagsFailureTest {
   @Test
   void listeners_onlyFlagChangesImplemented_statusChangesAreIgnoredByTheDefault() {
     List<Set<String>> seen = new CopyOnWriteArrayList<>();
-    flags.addListener(new FeatureFlagsListener() {
-      @java.lang.Override
-      public void onFlagsChanged(Set<String> changedKeys) {
-        seen.add(changedKeys);
-      }
-    });
+    flags.addListener(
+        new FeatureFlagsListener() {
+          @Override
+          public void onFlagsChanged(Set<String> changedKeys) {
+            seen.add(changedKeys);
+          }
+        });
     goDown();
     comeBack();
     flags.admin("ops").kill("reports", null);
@@ -200,8 +210,12 @@ final class FeatureFlagsFailureTest {
   @Test
   void refresh_storeDown_retriesAtThePollIntervalNotInABusyLoop() {
     FailingFlagStore slow = new FailingFlagStore(new InMemoryFlagStore());
-    FeatureFlags client = FeatureFlags.builder().store(slow).environment(ENV)
-        .pollInterval(Duration.ofMillis(100)).build();
+    FeatureFlags client =
+        FeatureFlags.builder()
+            .store(slow)
+            .environment(ENV)
+            .pollInterval(Duration.ofMillis(100))
+            .build();
     toClose.add(client);
     slow.failing(true);
     long before = slow.changeVersionCalls();
@@ -216,7 +230,8 @@ final class FeatureFlagsFailureTest {
     goDown();
     long before = store.calls();
     for (int i = 0; i < 1_000; i++) {
-      assertThat(flags.evaluate("billing", TenantKey.of("new-" + i)).overridesUnavailable()).isTrue();
+      assertThat(flags.evaluate("billing", TenantKey.of("new-" + i)).overridesUnavailable())
+          .isTrue();
     }
     // Only the refresh thread's polls reach the store, not one load per tenant.
     assertThat(store.calls() - before).isLessThan(200);

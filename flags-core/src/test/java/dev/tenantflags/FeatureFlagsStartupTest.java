@@ -34,19 +34,27 @@ final class FeatureFlagsStartupTest {
   }
 
   private static FeatureFlags.Builder soft(FailingFlagStore store) {
-    return FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL).startupTimeout(SHORT);
+    return FeatureFlags.builder()
+        .store(store)
+        .environment(ENV)
+        .pollInterval(TestFlags.POLL)
+        .startupTimeout(SHORT);
   }
 
   @Test
   void build_softModeStoreDownNoBootstrap_isErrorAndServesDefaults() throws Exception {
     FailingFlagStore store = downStoreWithFlags();
     List<Status> seen = new CopyOnWriteArrayList<>();
-    try (FeatureFlags flags = soft(store).listener(new FeatureFlagsListener() {
-      @java.lang.Override
-      public void onStatusChanged(Status previous, Status current) {
-        seen.add(current);
-      }
-    }).build()) {
+    try (FeatureFlags flags =
+        soft(store)
+            .listener(
+                new FeatureFlagsListener() {
+                  @Override
+                  public void onStatusChanged(Status previous, Status current) {
+                    seen.add(current);
+                  }
+                })
+            .build()) {
       assertThat(flags.status().state()).isEqualTo(Status.State.ERROR);
       assertThat(flags.status().lastRefresh()).isNull();
       assertThat(flags.status().version()).isEqualTo(-1);
@@ -60,7 +68,9 @@ final class FeatureFlagsStartupTest {
       assertThat(flags.awaitReady(TestFlags.PATIENCE)).isTrue();
       assertThat(flags.evaluate("billing", ACME)).isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
       assertThat(flags.isEnabled("billing", TenantKey.of("globex"), false)).isTrue();
-      assertThat(seen).extracting(Status::state).containsExactly(Status.State.ERROR, Status.State.READY);
+      assertThat(seen)
+          .extracting(Status::state)
+          .containsExactly(Status.State.ERROR, Status.State.READY);
     }
   }
 
@@ -68,22 +78,27 @@ final class FeatureFlagsStartupTest {
   void build_softModeStoreDownWithBootstrap_servesItStaleThenReplacesIt() throws Exception {
     FailingFlagStore store = downStoreWithFlags();
     // The bootstrap is an older export: billing OFF, reports ON, and an override for globex.
-    FlagExport bootstrap = new FlagExport(ENV, 1,
-        List.of(Flag.of("billing"), Flag.of("reports").withState(FlagState.ON)),
-        List.of(new Override("reports", "globex", false, false, null, null, null)));
+    FlagExport bootstrap =
+        new FlagExport(
+            ENV,
+            1,
+            List.of(Flag.of("billing"), Flag.of("reports").withState(FlagState.ON)),
+            List.of(new TenantOverride("reports", "globex", false, false, null, null, null)));
     try (FeatureFlags flags = soft(store).bootstrap(bootstrap).build()) {
       assertThat(flags.status().state()).isEqualTo(Status.State.STALE);
       assertThat(flags.status().lastRefresh()).isNull();
       assertThat(flags.evaluate("billing", ACME)).isEqualTo(Evaluation.of(false, Reason.OFF));
       assertThat(flags.evaluate("reports", ACME)).isEqualTo(Evaluation.of(true, Reason.ON, true));
-      assertThat(flags.evaluate("reports", TenantKey.of("globex"))).isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
+      assertThat(flags.evaluate("reports", TenantKey.of("globex")))
+          .isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
       assertThat(flags.flag("reports")).isPresent();
 
       store.failing(false);
       assertThat(flags.awaitReady(TestFlags.PATIENCE)).isTrue();
       TestFlags.await("status READY", () -> flags.status().state() == Status.State.READY);
       assertThat(flags.evaluate("billing", ACME)).isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
-      assertThat(flags.evaluate("reports", ACME)).isEqualTo(Evaluation.of(false, Reason.FLAG_NOT_FOUND));
+      assertThat(flags.evaluate("reports", ACME))
+          .isEqualTo(Evaluation.of(false, Reason.FLAG_NOT_FOUND));
       assertThat(flags.flag("reports")).isEmpty();
     }
   }
@@ -93,7 +108,10 @@ final class FeatureFlagsStartupTest {
     InMemoryFlagStore source = new InMemoryFlagStore();
     FlagExport export;
     try (FeatureFlags seed = TestFlags.client(source)) {
-      seed.admin("seed").create(Flag.of("billing").withState(FlagState.TARGETED).withScope(Scope.of("plan", "pro")), null);
+      seed.admin("seed")
+          .create(
+              Flag.of("billing").withState(FlagState.TARGETED).withScope(Scope.of("plan", "pro")),
+              null);
       export = seed.admin("seed").export();
     }
     Path file = dir.resolve("bootstrap.json");
@@ -161,7 +179,11 @@ final class FeatureFlagsStartupTest {
       assertThat(flags.isEnabled("billing", TenantKey.of("globex"))).isTrue();
     }
   }
-  /** A store whose reads block until released: a database that accepts connections but never answers. */
+
+  /**
+   * A store whose reads block until released: a database that accepts connections but never
+   * answers.
+   */
   private static final class HangingStore extends ForwardingStore {
     final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
@@ -169,7 +191,7 @@ final class FeatureFlagsStartupTest {
       super(delegate);
     }
 
-    @java.lang.Override
+    @Override
     public long changeVersion(String environment) {
       try {
         release.await();
@@ -185,10 +207,17 @@ final class FeatureFlagsStartupTest {
   void build_firstLoadHangs_returnsAfterTheStartupTimeoutWithTheBootstrap() throws Exception {
     FailingFlagStore seeded = downStoreWithFlags();
     HangingStore store = new HangingStore(seeded.delegate());
-    FlagExport bootstrap = new FlagExport(ENV, 1, List.of(Flag.of("reports").withState(FlagState.ON)), List.of());
+    FlagExport bootstrap =
+        new FlagExport(ENV, 1, List.of(Flag.of("reports").withState(FlagState.ON)), List.of());
     long start = System.nanoTime();
-    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL)
-        .startupTimeout(Duration.ofMillis(200)).bootstrap(bootstrap).build()) {
+    try (FeatureFlags flags =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(ENV)
+            .pollInterval(TestFlags.POLL)
+            .startupTimeout(Duration.ofMillis(200))
+            .bootstrap(bootstrap)
+            .build()) {
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
       assertThat(tookMillis).as("build() is bounded by the start-up timeout").isLessThan(3_000);
       assertThat(flags.status().state()).isEqualTo(Status.State.STALE);
@@ -209,24 +238,33 @@ final class FeatureFlagsStartupTest {
     HangingStore store = new HangingStore(new InMemoryFlagStore());
     long start = System.nanoTime();
     try {
-      assertThatThrownBy(() -> FeatureFlags.builder().store(store).environment(ENV)
-          .startupTimeout(Duration.ofMillis(200)).strictStartup(true).build())
+      assertThatThrownBy(
+              () ->
+                  FeatureFlags.builder()
+                      .store(store)
+                      .environment(ENV)
+                      .startupTimeout(Duration.ofMillis(200))
+                      .strictStartup(true)
+                      .build())
           .isInstanceOf(FlagStoreException.class);
       assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
     } finally {
       store.release.countDown();
     }
   }
+
   @Test
   void build_interrupted_startsSoftAndKeepsTheInterruptFlag() {
     FailingFlagStore store = downStoreWithFlags();
     Thread.currentThread().interrupt();
-    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL).build()) {
+    try (FeatureFlags flags =
+        FeatureFlags.builder().store(store).environment(ENV).pollInterval(TestFlags.POLL).build()) {
       // build() stopped waiting at once and keeps the caller's interrupt for it to handle.
       assertThat(Thread.interrupted()).isTrue();
       assertThat(flags.status().state()).isEqualTo(Status.State.ERROR);
       store.failing(false);
-      TestFlags.await("READY after the store comes", () -> flags.status().state() == Status.State.READY);
+      TestFlags.await(
+          "READY after the store comes", () -> flags.status().state() == Status.State.READY);
     } finally {
       Thread.interrupted();
     }

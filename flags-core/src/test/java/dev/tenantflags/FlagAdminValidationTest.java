@@ -40,7 +40,10 @@ final class FlagAdminValidationTest {
     flags.close();
   }
 
-  /** Runs a call that must be rejected with a validation error naming {@code field}, changing nothing. */
+  /**
+   * Runs a call that must be rejected with a validation error naming {@code field}, changing
+   * nothing.
+   */
   private void rejected(String field, ThrowingCallable call) {
     long version = store.changeVersion(ENV);
     int audit = TestFlags.auditSize(store);
@@ -54,7 +57,8 @@ final class FlagAdminValidationTest {
     assertThat(store.loadFlags(ENV).flags()).isEqualTo(before);
   }
 
-  private void conflict(FlagConflictException.Kind kind, String messagePart, ThrowingCallable call) {
+  private void conflict(
+      FlagConflictException.Kind kind, String messagePart, ThrowingCallable call) {
     long version = store.changeVersion(ENV);
     int audit = TestFlags.auditSize(store);
     assertThatThrownBy(call)
@@ -65,15 +69,20 @@ final class FlagAdminValidationTest {
     assertThat(TestFlags.auditSize(store)).isEqualTo(audit);
   }
 
-  // ---- key ----------------------------------------------------------------------------------------
+  // ---- key
+  // ----------------------------------------------------------------------------------------
 
   @Test
   void key_badPatterns_areRejectedNamingKey() {
-    for (String bad : new String[] {"", "Upper", "1starts_with_digit", "_x", "has space", "a/b", "ä", "a".repeat(65)}) {
+    for (String bad :
+        new String[] {
+          "", "Upper", "1starts_with_digit", "_x", "has space", "a/b", "ä", "a".repeat(65)
+        }) {
       rejected("key", () -> admin.create(Flag.of(bad), null));
     }
     rejected("key", () -> admin.create(Flag.of(null), null));
-    assertThatThrownBy(() -> Flag.of("Bad")).hasMessage("key must match ^[a-z][a-z0-9_.-]{0,63}$: 'Bad'");
+    assertThatThrownBy(() -> Flag.of("Bad"))
+        .hasMessage("key must match ^[a-z][a-z0-9_.-]{0,63}$: 'Bad'");
   }
 
   @Test
@@ -91,7 +100,8 @@ final class FlagAdminValidationTest {
 
   @Test
   void key_unknownOrInvalidOnChange_isNotFoundOrRejected() {
-    assertThatThrownBy(() -> admin.kill("nope", null)).isInstanceOf(FlagNotFoundException.class)
+    assertThatThrownBy(() -> admin.kill("nope", null))
+        .isInstanceOf(FlagNotFoundException.class)
         .hasMessage("flag 'nope' does not exist");
     rejected("key", () -> admin.kill("NOPE", null));
     rejected("key", () -> admin.setOverride("NOPE", "acme", true, false, null, null));
@@ -102,11 +112,16 @@ final class FlagAdminValidationTest {
         .hasMessage("override of flag 'a' for tenant 'nobody' does not exist");
   }
 
-  // ---- description, comment, note, other text ---------------------------------------------------------
+  // ---- description, comment, note, other text
+  // ---------------------------------------------------------
 
   @Test
   void description_over1000Characters_isRejectedNamingDescription() {
-    rejected("description", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withDescription("d".repeat(1001)), null));
+    rejected(
+        "description",
+        () ->
+            admin.update(
+                "a", FlagAdmin.ANY_VERSION, f -> f.withDescription("d".repeat(1001)), null));
     assertThatThrownBy(() -> Flag.of("x").withDescription("d".repeat(1001)))
         .hasMessage("description must be at most 1000 characters: 1001");
     assertThat(Flag.of("x").withDescription("d".repeat(1000)).description()).hasSize(1000);
@@ -130,28 +145,59 @@ final class FlagAdminValidationTest {
 
   @Test
   void moduleTagsSalt_invalid_areRejectedNamingTheField() {
-    rejected("module", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withModule("m".repeat(65)), null));
-    rejected("tags", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withTags(List.of(" ")), null));
+    rejected(
+        "module",
+        () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withModule("m".repeat(65)), null));
+    rejected(
+        "tags",
+        () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withTags(List.of(" ")), null));
     List<String> tooManyTags = new ArrayList<>();
     for (int i = 0; i < 51; i++) {
       tooManyTags.add("t" + i);
     }
-    rejected("tags", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withTags(tooManyTags), null));
-    rejected("tags", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withTags(java.util.Arrays.asList("ok", null)), null));
-    rejected("rolloutSalt", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutSalt(""), null));
-    rejected("rolloutSalt", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutSalt("s".repeat(257)), null));
+    rejected(
+        "tags", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withTags(tooManyTags), null));
+    rejected(
+        "tags",
+        () ->
+            admin.update(
+                "a",
+                FlagAdmin.ANY_VERSION,
+                f -> f.withTags(java.util.Arrays.asList("ok", null)),
+                null));
+    rejected(
+        "rolloutSalt",
+        () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutSalt(""), null));
+    rejected(
+        "rolloutSalt",
+        () ->
+            admin.update(
+                "a", FlagAdmin.ANY_VERSION, f -> f.withRolloutSalt("s".repeat(257)), null));
   }
 
-  // ---- percentage ---------------------------------------------------------------------------------
+  // ---- percentage
+  // ---------------------------------------------------------------------------------
 
   @Test
   void rolloutPercent_outOfRangeOrTooPrecise_isRejectedNamingRolloutPercent() {
-    for (String bad : new String[] {"100.001", "100.01", "-1", "-0.01", "12.345", "0.001", "abc", "", "NaN"}) {
-      rejected("rolloutPercent", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutPercent(bad), null));
+    for (String bad :
+        new String[] {"100.001", "100.01", "-1", "-0.01", "12.345", "0.001", "abc", "", "NaN"}) {
+      rejected(
+          "rolloutPercent",
+          () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutPercent(bad), null));
     }
-    rejected("rolloutPercent", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutBasisPoints(10_001), null));
-    rejected("rolloutPercent", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutBasisPoints(-1), null));
-    rejected("rolloutPercent", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutPercent((String) null), null));
+    rejected(
+        "rolloutPercent",
+        () ->
+            admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutBasisPoints(10_001), null));
+    rejected(
+        "rolloutPercent",
+        () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withRolloutBasisPoints(-1), null));
+    rejected(
+        "rolloutPercent",
+        () ->
+            admin.update(
+                "a", FlagAdmin.ANY_VERSION, f -> f.withRolloutPercent((String) null), null));
     assertThatThrownBy(() -> Flag.of("x").withRolloutPercent("100.001"))
         .hasMessage("rolloutPercent must be between 0 and 100: 100.001");
     assertThatThrownBy(() -> Flag.of("x").withRolloutPercent("12.345"))
@@ -166,41 +212,68 @@ final class FlagAdminValidationTest {
     assertThat(Flag.of("x").withRolloutPercent("100").rolloutBasisPoints()).isEqualTo(10_000);
     assertThat(Flag.of("x").withRolloutPercent("99.99").rolloutBasisPoints()).isEqualTo(9_999);
     assertThat(Flag.of("x").withRolloutPercent(" 12.500 ").rolloutBasisPoints()).isEqualTo(1_250);
-    assertThat(Flag.of("x").withRolloutPercent(new BigDecimal("1E+1")).rolloutBasisPoints()).isEqualTo(1_000);
-    assertThat(Flag.of("x").withRolloutBasisPoints(2550).rolloutPercent()).isEqualByComparingTo("25.5");
-    assertThat(Flag.of("x").withRolloutBasisPoints(2000).rolloutPercent().toPlainString()).isEqualTo("20");
-    assertThat(Flag.of("x").withRolloutBasisPoints(0).rolloutPercent().toPlainString()).isEqualTo("0");
+    assertThat(Flag.of("x").withRolloutPercent(new BigDecimal("1E+1")).rolloutBasisPoints())
+        .isEqualTo(1_000);
+    assertThat(Flag.of("x").withRolloutBasisPoints(2550).rolloutPercent())
+        .isEqualByComparingTo("25.5");
+    assertThat(Flag.of("x").withRolloutBasisPoints(2000).rolloutPercent().toPlainString())
+        .isEqualTo("20");
+    assertThat(Flag.of("x").withRolloutBasisPoints(0).rolloutPercent().toPlainString())
+        .isEqualTo("0");
   }
 
-  // ---- prerequisites ------------------------------------------------------------------------------
+  // ---- prerequisites
+  // ------------------------------------------------------------------------------
 
   @Test
   void prerequisites_unknownFlag_isRejectedNamingPrerequisites() {
-    rejected("prerequisites", () -> admin.create(Flag.of("new").withPrerequisites(List.of("a", "ghost")), null));
+    rejected(
+        "prerequisites",
+        () -> admin.create(Flag.of("new").withPrerequisites(List.of("a", "ghost")), null));
     assertThatThrownBy(() -> admin.create(Flag.of("new").withPrerequisites(List.of("ghost")), null))
         .hasMessage("prerequisites names an unknown flag: 'ghost'");
   }
 
   @Test
   void prerequisites_selfOrDuplicateOrInvalidKey_isRejected() {
-    rejected("prerequisites", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("a")), null));
-    rejected("prerequisites", () -> admin.create(Flag.of("new").withPrerequisites(List.of("a", "a")), null));
-    rejected("prerequisites", () -> admin.create(Flag.of("new").withPrerequisites(List.of("Not A Key")), null));
-    rejected("prerequisites", () -> admin.create(Flag.of("new").withPrerequisites(java.util.Arrays.asList("a", null)), null));
+    rejected(
+        "prerequisites",
+        () ->
+            admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("a")), null));
+    rejected(
+        "prerequisites",
+        () -> admin.create(Flag.of("new").withPrerequisites(List.of("a", "a")), null));
+    rejected(
+        "prerequisites",
+        () -> admin.create(Flag.of("new").withPrerequisites(List.of("Not A Key")), null));
+    rejected(
+        "prerequisites",
+        () ->
+            admin.create(
+                Flag.of("new").withPrerequisites(java.util.Arrays.asList("a", null)), null));
   }
 
   @Test
   void prerequisites_directCycle_isRejected() {
     // b -> a exists; a -> b closes a cycle.
-    rejected("prerequisites", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("b")), null));
-    assertThatThrownBy(() -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("b")), null))
+    rejected(
+        "prerequisites",
+        () ->
+            admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("b")), null));
+    assertThatThrownBy(
+            () ->
+                admin.update(
+                    "a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("b")), null))
         .hasMessage("prerequisites would form a cycle through 'a'");
   }
 
   @Test
   void prerequisites_indirectCycle_isRejected() {
     // c -> b -> a exists; a -> c closes a cycle of three.
-    rejected("prerequisites", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("c")), null));
+    rejected(
+        "prerequisites",
+        () ->
+            admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("c")), null));
   }
 
   @Test
@@ -215,14 +288,21 @@ final class FlagAdminValidationTest {
     // a <- b <- c exist: build on to 32 flags in a chain, the most the evaluator follows.
     String previous = "c";
     for (int i = 4; i <= Evaluator.MAX_DEPTH; i++) {
-      admin.create(Flag.of("n" + i).withState(FlagState.ON).withPrerequisites(List.of(previous)), null);
+      admin.create(
+          Flag.of("n" + i).withState(FlagState.ON).withPrerequisites(List.of(previous)), null);
       previous = "n" + i;
     }
     String last = previous;
-    rejected("prerequisites", () -> admin.create(Flag.of("one_too_many").withPrerequisites(List.of(last)), null));
+    rejected(
+        "prerequisites",
+        () -> admin.create(Flag.of("one_too_many").withPrerequisites(List.of(last)), null));
     // Also when the chain grows at its root, under existing dependents.
     admin.create(Flag.of("root"), null);
-    rejected("prerequisites", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("root")), null));
+    rejected(
+        "prerequisites",
+        () ->
+            admin.update(
+                "a", FlagAdmin.ANY_VERSION, f -> f.withPrerequisites(List.of("root")), null));
   }
 
   @Test
@@ -230,9 +310,14 @@ final class FlagAdminValidationTest {
     // A store edited by hand (not through FlagAdmin) holds x -> y -> x.
     java.time.Instant now = java.time.Instant.now();
     for (String[] edge : new String[][] {{"x", "y"}, {"y", "x"}}) {
-      store.createFlag(ENV, Flag.of(edge[0]).withState(FlagState.ON).withPrerequisites(List.of(edge[1]))
+      store.createFlag(
+          ENV,
+          Flag.of(edge[0])
+              .withState(FlagState.ON)
+              .withPrerequisites(List.of(edge[1]))
               .withVersion(1, now, "hand"),
-          new AuditEntry(0, now, "hand", AuditAction.FLAG_CREATED, ENV, edge[0], null, null, null, null));
+          new AuditEntry(
+              0, now, "hand", AuditAction.FLAG_CREATED, ENV, edge[0], null, null, null, null));
     }
     admin.create(Flag.of("unrelated").withPrerequisites(List.of("a")), null);
     admin.create(Flag.of("on_top").withPrerequisites(List.of("x")), null);
@@ -240,7 +325,8 @@ final class FlagAdminValidationTest {
     // Evaluating into the cycle is bounded: ERROR, not a stack overflow.
     TestFlags.await("hand-made flags loaded", () -> flags.flag("x").isPresent());
     assertThat(flags.evaluate("on_top", TenantKey.of("acme")).reason()).isEqualTo(Reason.OFF);
-    assertThat(flags.evaluate("x", TenantKey.of("acme"))).isEqualTo(Evaluation.of(false, Reason.ERROR));
+    assertThat(flags.evaluate("x", TenantKey.of("acme")))
+        .isEqualTo(Evaluation.of(false, Reason.ERROR));
   }
 
   @Test
@@ -250,10 +336,12 @@ final class FlagAdminValidationTest {
       many.add("p" + i);
     }
     assertThatThrownBy(() -> Flag.of("x").withPrerequisites(many))
-        .isInstanceOf(FlagValidationException.class).hasMessage("prerequisites must hold at most 50 keys: 51");
+        .isInstanceOf(FlagValidationException.class)
+        .hasMessage("prerequisites must hold at most 50 keys: 51");
   }
 
-  // ---- scope --------------------------------------------------------------------------------------
+  // ---- scope
+  // --------------------------------------------------------------------------------------
 
   @Test
   void scope_over10000Values_isRejectedNamingScope() {
@@ -266,39 +354,92 @@ final class FlagAdminValidationTest {
     Scope full = new Scope(Map.of("plan", plans, "tenant", tenants));
     assertThat(full.valueCount()).isEqualTo(10_000);
     admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(full), null);
-    rejected("scope", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(full.with("region", List.of("eu"))), null));
+    rejected(
+        "scope",
+        () ->
+            admin.update(
+                "a",
+                FlagAdmin.ANY_VERSION,
+                f -> f.withScope(full.with("region", List.of("eu"))),
+                null));
     assertThatThrownBy(() -> full.with("region", List.of("eu")))
         .hasMessage("scope must hold at most 10000 values in all: 10001");
   }
 
   @Test
   void scope_badAttributeOrValue_isRejectedNamingScope() {
-    rejected("scope", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(Scope.of("bad name", "x")), null));
-    rejected("scope", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(Scope.of("plan", "")), null));
-    rejected("scope", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(Scope.of("plan", "v".repeat(257))), null));
-    rejected("scope", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(Scope.of("plan", (String) null)), null));
-    rejected("scope", () -> admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(Scope.EMPTY.with(null, List.of("x"))), null));
+    rejected(
+        "scope",
+        () ->
+            admin.update(
+                "a", FlagAdmin.ANY_VERSION, f -> f.withScope(Scope.of("bad name", "x")), null));
+    rejected(
+        "scope",
+        () ->
+            admin.update("a", FlagAdmin.ANY_VERSION, f -> f.withScope(Scope.of("plan", "")), null));
+    rejected(
+        "scope",
+        () ->
+            admin.update(
+                "a",
+                FlagAdmin.ANY_VERSION,
+                f -> f.withScope(Scope.of("plan", "v".repeat(257))),
+                null));
+    rejected(
+        "scope",
+        () ->
+            admin.update(
+                "a",
+                FlagAdmin.ANY_VERSION,
+                f -> f.withScope(Scope.of("plan", (String) null)),
+                null));
+    rejected(
+        "scope",
+        () ->
+            admin.update(
+                "a",
+                FlagAdmin.ANY_VERSION,
+                f -> f.withScope(Scope.EMPTY.with(null, List.of("x"))),
+                null));
   }
 
-  // ---- locks and versions ---------------------------------------------------------------------------
+  // ---- locks and versions
+  // ---------------------------------------------------------------------------
 
   @Test
   void lockedOverride_respectingLocks_isRejectedAsLocked() {
     FlagAdmin limited = admin.respectingLocks();
-    conflict(FlagConflictException.Kind.LOCKED, "locked", () -> limited.setOverride("a", "acme", false, false, null, null));
-    conflict(FlagConflictException.Kind.LOCKED, "locked", () -> limited.clearOverride("a", "acme", null));
+    conflict(
+        FlagConflictException.Kind.LOCKED,
+        "locked",
+        () -> limited.setOverride("a", "acme", false, false, null, null));
+    conflict(
+        FlagConflictException.Kind.LOCKED,
+        "locked",
+        () -> limited.clearOverride("a", "acme", null));
     // Nor may it create a locked override.
-    conflict(FlagConflictException.Kind.LOCKED, "locked", () -> limited.setOverride("a", "globex", true, true, null, null));
-    assertThat(admin.overrides("a")).singleElement().extracting(Override::enabled).isEqualTo(true);
+    conflict(
+        FlagConflictException.Kind.LOCKED,
+        "locked",
+        () -> limited.setOverride("a", "globex", true, true, null, null));
+    assertThat(admin.overrides("a"))
+        .singleElement()
+        .extracting(TenantOverride::enabled)
+        .isEqualTo(true);
     // The unrestricted admin may.
     admin.setOverride("a", "acme", false, false, null, null);
-    assertThat(admin.overrides("a")).singleElement().extracting(Override::locked).isEqualTo(false);
+    assertThat(admin.overrides("a"))
+        .singleElement()
+        .extracting(TenantOverride::locked)
+        .isEqualTo(false);
   }
 
   @Test
   void staleVersion_isRejectedAsStaleVersionNamingTheVersions() {
     admin.update("a", 1, f -> f.withDescription("v2"), null);
-    conflict(FlagConflictException.Kind.STALE_VERSION, "version of flag 'a' is 2, not 1",
+    conflict(
+        FlagConflictException.Kind.STALE_VERSION,
+        "version of flag 'a' is 2, not 1",
         () -> admin.update("a", 1, f -> f.withDescription("lost update"), null));
     assertThat(store.loadFlag(ENV, "a").orElseThrow().description()).isEqualTo("v2");
   }
@@ -307,19 +448,31 @@ final class FlagAdminValidationTest {
   void staleVersion_raceDetectedByTheStore_isRejected() {
     // The admin reads version 1, then another writer commits before the admin writes.
     int audit = TestFlags.auditSize(store);
-    assertThatThrownBy(() -> admin.update("a", 1, f -> {
-      flags.admin("bob").update("a", 1, g -> g.withDescription("bob was first"), null);
-      return f.withDescription("alice");
-    }, null))
+    assertThatThrownBy(
+            () ->
+                admin.update(
+                    "a",
+                    1,
+                    f -> {
+                      flags
+                          .admin("bob")
+                          .update("a", 1, g -> g.withDescription("bob was first"), null);
+                      return f.withDescription("alice");
+                    },
+                    null))
         .isInstanceOf(FlagConflictException.class)
         .hasMessage("version of flag 'a' is 2, not 1")
-        .satisfies(e -> assertThat(((FlagConflictException) e).kind()).isEqualTo(FlagConflictException.Kind.STALE_VERSION));
+        .satisfies(
+            e ->
+                assertThat(((FlagConflictException) e).kind())
+                    .isEqualTo(FlagConflictException.Kind.STALE_VERSION));
     // Only bob's change and its audit entry were stored.
     assertThat(store.loadFlag(ENV, "a").orElseThrow().description()).isEqualTo("bob was first");
     assertThat(TestFlags.auditSize(store)).isEqualTo(audit + 1);
   }
 
-  // ---- names --------------------------------------------------------------------------------------
+  // ---- names
+  // --------------------------------------------------------------------------------------
 
   @Test
   void environmentName_badPattern_isRejectedNamingEnvironment() {
@@ -336,9 +489,11 @@ final class FlagAdminValidationTest {
     rejected("tenantId", () -> admin.setOverride("a", "t".repeat(257), true, false, null, null));
     rejected("tenantId", () -> admin.clearOverride("a", null, null));
     rejected("tenantId", () -> admin.tenantOverrides(""));
-    assertThatThrownBy(() -> TenantKey.of("")).isInstanceOf(FlagValidationException.class)
+    assertThatThrownBy(() -> TenantKey.of(""))
+        .isInstanceOf(FlagValidationException.class)
         .hasMessage("tenant must not be empty");
-    assertThatThrownBy(() -> TenantKey.of("t".repeat(257))).isInstanceOf(FlagValidationException.class)
+    assertThatThrownBy(() -> TenantKey.of("t".repeat(257)))
+        .isInstanceOf(FlagValidationException.class)
         .hasMessage("tenant must be at most 256 characters: 257");
     assertThat(TenantKey.of("t".repeat(256)).id()).hasSize(256);
     admin.setOverride("a", "t".repeat(256), true, false, null, null);
@@ -354,7 +509,8 @@ final class FlagAdminValidationTest {
     rejected("scope", () -> admin.update("a", 1, f -> f.withScope(null), null));
   }
 
-  // ---- the JSON import path -------------------------------------------------------------------------
+  // ---- the JSON import path
+  // -------------------------------------------------------------------------
 
   @Test
   void parse_unknownField_isRejectedNamingIt() {
@@ -364,8 +520,12 @@ final class FlagAdminValidationTest {
         .satisfies(e -> assertThat(((FlagValidationException) e).field()).isEqualTo("colour"));
     assertThatThrownBy(() -> FlagExport.parse("{\"flags\": [], \"extra\": 1}", ENV))
         .hasMessage("unknown field in export: 'extra'");
-    assertThatThrownBy(() -> FlagExport.parse(
-        "{\"overrides\": [{\"flagKey\": \"a\", \"tenantId\": \"t\", \"enabled\": true, \"why\": \"x\"}]}", ENV))
+    assertThatThrownBy(
+            () ->
+                FlagExport.parse(
+                    "{\"overrides\": [{\"flagKey\": \"a\", \"tenantId\": \"t\", \"enabled\": true,"
+                        + " \"why\": \"x\"}]}",
+                    ENV))
         .hasMessage("unknown field in overrides: 'why'");
   }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The store contract, plus what is particular to the in-memory store. */
 final class InMemoryFlagStoreTest extends FlagStoreContract {
-  @java.lang.Override
+  @Override
   protected FlagStore newStore() {
     return new InMemoryFlagStore();
   }
@@ -22,7 +22,9 @@ final class InMemoryFlagStoreTest extends FlagStoreContract {
     put("f", "first", true);
     // The log remembers the tenants of the last 10,000 changes.
     for (int i = 0; i < 10_000; i++) {
-      store.putOverride(ENV, new Override("f", "t" + (i % 10), true, false, null, Instant.now(), "tester"),
+      store.putOverride(
+          ENV,
+          new TenantOverride("f", "t" + (i % 10), true, false, null, Instant.now(), "tester"),
           audit(AuditAction.OVERRIDE_SET, "f", "t"));
     }
     ChangeSet lost = store.changesSince(ENV, start);

@@ -22,7 +22,9 @@ final class JsonTest {
     Map<String, Object> value = new LinkedHashMap<>();
     value.put("string", "plain");
     value.put("unicode", "ключ 🚀");
-    value.put("escapes", "quote \" backslash \\ slash / newline \n return \r tab \t bell \u0007 nul \u0000");
+    value.put(
+        "escapes",
+        "quote \" backslash \\ slash / newline \n return \r tab \t bell \u0007 nul \u0000");
     value.put("html", "<script>&</script> \u2028\u2029");
     value.put("true", true);
     value.put("false", false);
@@ -41,13 +43,14 @@ final class JsonTest {
     expected.put("list", List.of(new BigDecimal(1), "two", List.of(), Map.of()));
     expected.put("set", List.of("a", "b"));
     assertThat(parsed).isEqualTo(expected);
-    assertThat(new ArrayList<Object>(((Map<?, ?>) parsed).keySet())).containsExactlyElementsOf(value.keySet());
+    assertThat(new ArrayList<Object>(((Map<?, ?>) parsed).keySet()))
+        .containsExactlyElementsOf(value.keySet());
   }
 
   @Test
   void write_escapes_areRfc8259AndHtmlSafe() {
-    assertThat(Json.write("a\"b\\c\nd\re\tf\u0001<>&\u2028")).isEqualTo(
-        "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001\\u003c\\u003e\\u0026\\u2028\"");
+    assertThat(Json.write("a\"b\\c\nd\re\tf\u0001<>&\u2028"))
+        .isEqualTo("\"a\\\"b\\\\c\\nd\\re\\tf\\u0001\\u003c\\u003e\\u0026\\u2028\"");
     assertThat(Json.write(Arrays.asList(null, true, 1L))).isEqualTo("[null,true,1]");
     assertThat(Json.write(new BigDecimal("1E+3"))).isEqualTo("1000");
     // Anything else is written as its string form.
@@ -59,18 +62,64 @@ final class JsonTest {
     assertThat(Json.parse(" \t\r\n \"\\u00e9\\/\\b\\f\\n\\r\\t\\\"\\\\\\ud83d\\ude80\" \n"))
         .isEqualTo("é/\b\f\n\r\t\"\\🚀");
     assertThat(Json.parse("[ 1 , -0.5e2 , 1E-2 , true , false , null ]"))
-        .isEqualTo(Arrays.asList(new BigDecimal(1), new BigDecimal("-0.5e2"), new BigDecimal("1E-2"), true, false, null));
+        .isEqualTo(
+            Arrays.asList(
+                new BigDecimal(1),
+                new BigDecimal("-0.5e2"),
+                new BigDecimal("1E-2"),
+                true,
+                false,
+                null));
     assertThat(Json.parse("{ }")).isEqualTo(Map.of());
     assertThat(Json.parse("[ ]")).isEqualTo(List.of());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "", "   ", "{", "[", "[1,", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\" 1}", "{a:1}", "{\"a\":1,}",
-    "[1 2]", "[1,]", "\"unterminated", "\"bad \\x escape\"", "\"\\u12\"", "\"\\u12zz\"", "\"\\u+041\"",
-    "\"\\u-041\"", "tru", "nul", "falsy", "-", "+1", "01", "1.", ".5", "-.5", "1e", "1e+", "1.2.3", "--1",
-    "{} {}", "[] x", "1e99999999999", "[01]", "{\"a\":1 \"b\":2}", "\"tab\there\"", "{\"a\":1,\"a\":2}", "'single'", "NaN", "Infinity",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "   ",
+        "{",
+        "[",
+        "[1,",
+        "{\"a\"",
+        "{\"a\":",
+        "{\"a\":1",
+        "{\"a\" 1}",
+        "{a:1}",
+        "{\"a\":1,}",
+        "[1 2]",
+        "[1,]",
+        "\"unterminated",
+        "\"bad \\x escape\"",
+        "\"\\u12\"",
+        "\"\\u12zz\"",
+        "\"\\u+041\"",
+        "\"\\u-041\"",
+        "tru",
+        "nul",
+        "falsy",
+        "-",
+        "+1",
+        "01",
+        "1.",
+        ".5",
+        "-.5",
+        "1e",
+        "1e+",
+        "1.2.3",
+        "--1",
+        "{} {}",
+        "[] x",
+        "1e99999999999",
+        "[01]",
+        "{\"a\":1 \"b\":2}",
+        "\"tab\there\"",
+        "{\"a\":1,\"a\":2}",
+        "'single'",
+        "NaN",
+        "Infinity",
+      })
   void parse_malformed_isRejectedNamingJsonAndThePosition(String text) {
     assertThatThrownBy(() -> Json.parse(text))
         .as("%s", text)
@@ -83,8 +132,10 @@ final class JsonTest {
   void parse_errorPosition_pointsAtTheProblem() {
     assertThatThrownBy(() -> Json.parse("{\"a\": [1, 2, x]}"))
         .hasMessage("json is malformed at offset 13: unexpected character 'x'");
-    assertThatThrownBy(() -> Json.parse("[1] 2")).hasMessage("json is malformed at offset 4: unexpected text after the value");
-    assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessageContaining("duplicate field 'a'");
+    assertThatThrownBy(() -> Json.parse("[1] 2"))
+        .hasMessage("json is malformed at offset 4: unexpected text after the value");
+    assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}"))
+        .hasMessageContaining("duplicate field 'a'");
   }
 
   @Test
@@ -94,9 +145,11 @@ final class JsonTest {
     String deep = "[".repeat(65) + "]".repeat(65);
     assertThatThrownBy(() -> Json.parse(deep)).hasMessageContaining("nesting deeper than 64");
     String deepObjects = "{\"a\":".repeat(65) + "1" + "}".repeat(65);
-    assertThatThrownBy(() -> Json.parse(deepObjects)).hasMessageContaining("nesting deeper than 64");
+    assertThatThrownBy(() -> Json.parse(deepObjects))
+        .hasMessageContaining("nesting deeper than 64");
     // Far deeper input fails cleanly too, without a StackOverflowError.
-    assertThatThrownBy(() -> Json.parse("[".repeat(100_000))).hasMessageContaining("nesting deeper than 64");
+    assertThatThrownBy(() -> Json.parse("[".repeat(100_000)))
+        .hasMessageContaining("nesting deeper than 64");
   }
 
   @Test

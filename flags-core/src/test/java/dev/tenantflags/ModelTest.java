@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The value types: validation in their constructors, derivation, and the small helpers. */
 final class ModelTest {
 
-  // ---- Flag ---------------------------------------------------------------------------------------
+  // ---- Flag
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void flagOf_defaults_areOffEmptyAndUnstored() {
@@ -37,7 +38,22 @@ final class ModelTest {
 
   @Test
   void flag_nullDescriptionAndBlankModule_normalise() {
-    Flag f = new Flag("f", null, "  ", FlagState.ON, 0, null, Scope.EMPTY, List.of(), false, Set.of(), false, 0, null, null);
+    Flag f =
+        new Flag(
+            "f",
+            null,
+            "  ",
+            FlagState.ON,
+            0,
+            null,
+            Scope.EMPTY,
+            List.of(),
+            false,
+            Set.of(),
+            false,
+            0,
+            null,
+            null);
     assertThat(f.description()).isEmpty();
     assertThat(f.module()).isNull();
     assertThat(Flag.of("f").withModule("fin").withModule(null).module()).isNull();
@@ -45,19 +61,25 @@ final class ModelTest {
 
   @Test
   void flag_tagsSortedAndPrerequisitesKeepOrder() {
-    Flag f = Flag.of("f").withTags(List.of("zeta", "alpha", "alpha")).withPrerequisites(List.of("b", "a"));
+    Flag f =
+        Flag.of("f")
+            .withTags(List.of("zeta", "alpha", "alpha"))
+            .withPrerequisites(List.of("b", "a"));
     assertThat(f.tags()).containsExactly("alpha", "zeta");
     assertThat(f.prerequisites()).containsExactly("b", "a");
     assertThatThrownBy(() -> f.tags().add("x")).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> f.prerequisites().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> f.prerequisites().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   void flag_negativeVersionOrLongUpdatedBy_isRejectedNamingTheField() {
     assertThatThrownBy(() -> Flag.of("f").withVersion(-1, null, null))
-        .isInstanceOf(FlagValidationException.class).hasMessage("version must not be negative: -1");
+        .isInstanceOf(FlagValidationException.class)
+        .hasMessage("version must not be negative: -1");
     assertThatThrownBy(() -> Flag.of("f").withVersion(1, Instant.now(), "u".repeat(257)))
-        .isInstanceOf(FlagValidationException.class).hasMessageStartingWith("updatedBy must be at most 256");
+        .isInstanceOf(FlagValidationException.class)
+        .hasMessageStartingWith("updatedBy must be at most 256");
   }
 
   @Test
@@ -71,7 +93,8 @@ final class ModelTest {
 
   @Test
   void flag_saltAndPercent_roundTrip() {
-    Flag f = Flag.of("f").withRolloutSalt("shared").withRolloutPercent(new java.math.BigDecimal("0.01"));
+    Flag f =
+        Flag.of("f").withRolloutSalt("shared").withRolloutPercent(new java.math.BigDecimal("0.01"));
     assertThat(f.effectiveSalt()).isEqualTo("shared");
     assertThat(f.rolloutBasisPoints()).isEqualTo(1);
     assertThat(f.withRolloutSalt(null).effectiveSalt()).isEqualTo("f");
@@ -79,7 +102,8 @@ final class ModelTest {
     assertThatThrownBy(() -> Flag.basisPoints(null)).hasMessage("rolloutPercent must not be null");
   }
 
-  // ---- Scope --------------------------------------------------------------------------------------
+  // ---- Scope
+  // --------------------------------------------------------------------------------------
 
   @Test
   void scope_emptyAxesAreDroppedAndValuesSorted() {
@@ -89,7 +113,8 @@ final class ModelTest {
     assertThat(s.isEmpty()).isFalse();
     assertThat(Scope.EMPTY.isEmpty()).isTrue();
     assertThat(s.with("plan", List.of()).isEmpty()).isTrue();
-    assertThatThrownBy(() -> s.axes().put("x", Set.of())).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> s.axes().put("x", Set.of()))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
@@ -99,7 +124,8 @@ final class ModelTest {
     assertThat(s.matches(TenantKey.of("initech").with("plan", "pro"))).isFalse();
     assertThat(s.matches(TenantKey.of("acme").with("plan", "free"))).isFalse();
     assertThat(s.matches(TenantKey.of("acme"))).isFalse();
-    // The record's matches() is "every axis" only; TARGETED's "empty matches nobody" is the evaluator's.
+    // The record's matches() is "every axis" only; TARGETED's "empty matches nobody" is the
+    // evaluator's.
     assertThat(Scope.EMPTY.matches(TenantKey.of("acme"))).isTrue();
   }
 
@@ -119,13 +145,16 @@ final class ModelTest {
 
   @Test
   void scope_nullMap_isRejectedNamingScope() {
-    assertThatThrownBy(() -> new Scope(null)).isInstanceOf(FlagValidationException.class).hasMessage("scope must not be null");
+    assertThatThrownBy(() -> new Scope(null))
+        .isInstanceOf(FlagValidationException.class)
+        .hasMessage("scope must not be null");
     Map<String, java.util.Set<String>> nullValues = new HashMap<>();
     nullValues.put("plan", null);
     assertThatThrownBy(() -> new Scope(nullValues)).isInstanceOf(FlagValidationException.class);
   }
 
-  // ---- TenantKey -----------------------------------------------------------------------------------
+  // ---- TenantKey
+  // -----------------------------------------------------------------------------------
 
   @Test
   void tenantKey_attributes_areCopiedAndTenantIsTheId() {
@@ -141,13 +170,17 @@ final class ModelTest {
 
   @Test
   void tenantKey_badAttributes_areRejectedNamingAttributes() {
-    assertThatThrownBy(() -> TenantKey.of("a").with("tenant", "b")).isInstanceOf(FlagValidationException.class)
+    assertThatThrownBy(() -> TenantKey.of("a").with("tenant", "b"))
+        .isInstanceOf(FlagValidationException.class)
         .hasMessage("attribute 'tenant' is reserved for the tenant id");
-    assertThatThrownBy(() -> TenantKey.of("a").with("bad name", "b")).isInstanceOf(FlagValidationException.class)
+    assertThatThrownBy(() -> TenantKey.of("a").with("bad name", "b"))
+        .isInstanceOf(FlagValidationException.class)
         .hasMessageStartingWith("attribute name must match");
-    assertThatThrownBy(() -> TenantKey.of("a").with(null, "b")).isInstanceOf(FlagValidationException.class)
+    assertThatThrownBy(() -> TenantKey.of("a").with(null, "b"))
+        .isInstanceOf(FlagValidationException.class)
         .hasMessageEndingWith(": null");
-    assertThatThrownBy(() -> TenantKey.of("a").with("plan", null)).isInstanceOf(FlagValidationException.class)
+    assertThatThrownBy(() -> TenantKey.of("a").with("plan", null))
+        .isInstanceOf(FlagValidationException.class)
         .hasMessage("attribute 'plan' must not be null");
     Map<String, String> reserved = Map.of("tenant", "x");
     assertThatThrownBy(() -> new TenantKey("a", reserved))
@@ -156,36 +189,64 @@ final class ModelTest {
     assertThatThrownBy(() -> TenantKey.of(null)).hasMessage("tenant must not be empty");
   }
 
-  // ---- the other records ---------------------------------------------------------------------------
+  // ---- the other records
+  // ---------------------------------------------------------------------------
 
   @Test
   void override_validatesItsFields() {
-    assertThat(new Override("f", "acme", true, false, null, null, null).enabled()).isTrue();
-    assertThatThrownBy(() -> new Override("F", "acme", true, false, null, null, null)).hasMessageStartingWith("flagKey must match");
-    assertThatThrownBy(() -> new Override("f", "", true, false, null, null, null)).hasMessage("tenantId must not be empty");
-    assertThatThrownBy(() -> new Override("f", "a", true, false, null, null, "u".repeat(257))).hasMessageStartingWith("updatedBy");
+    assertThat(new TenantOverride("f", "acme", true, false, null, null, null).enabled()).isTrue();
+    assertThatThrownBy(() -> new TenantOverride("F", "acme", true, false, null, null, null))
+        .hasMessageStartingWith("flagKey must match");
+    assertThatThrownBy(() -> new TenantOverride("f", "", true, false, null, null, null))
+        .hasMessage("tenantId must not be empty");
+    assertThatThrownBy(() -> new TenantOverride("f", "a", true, false, null, null, "u".repeat(257)))
+        .hasMessageStartingWith("updatedBy");
   }
 
   @Test
   void auditEntry_requiresAtActorActionEnvironment() {
     Instant now = Instant.now();
-    AuditEntry e = new AuditEntry(0, now, "alice", AuditAction.FLAG_CREATED, "test", "f", null, null, "{}", null);
+    AuditEntry e =
+        new AuditEntry(
+            0, now, "alice", AuditAction.FLAG_CREATED, "test", "f", null, null, "{}", null);
     assertThat(e.withId(7).id()).isEqualTo(7);
     assertThat(e.withId(7).actor()).isEqualTo("alice");
-    assertThatThrownBy(() -> new AuditEntry(0, null, "a", AuditAction.FLAG_CREATED, "test", null, null, null, null, null))
+    assertThatThrownBy(
+            () ->
+                new AuditEntry(
+                    0, null, "a", AuditAction.FLAG_CREATED, "test", null, null, null, null, null))
         .hasMessage("at must not be null");
-    assertThatThrownBy(() -> new AuditEntry(0, now, " ", AuditAction.FLAG_CREATED, "test", null, null, null, null, null))
+    assertThatThrownBy(
+            () ->
+                new AuditEntry(
+                    0, now, " ", AuditAction.FLAG_CREATED, "test", null, null, null, null, null))
         .hasMessage("actor must not be empty");
-    assertThatThrownBy(() -> new AuditEntry(0, now, "a", null, "test", null, null, null, null, null))
+    assertThatThrownBy(
+            () -> new AuditEntry(0, now, "a", null, "test", null, null, null, null, null))
         .hasMessage("action must not be null");
-    assertThatThrownBy(() -> new AuditEntry(0, now, "a", AuditAction.FLAG_CREATED, "Test", null, null, null, null, null))
+    assertThatThrownBy(
+            () ->
+                new AuditEntry(
+                    0, now, "a", AuditAction.FLAG_CREATED, "Test", null, null, null, null, null))
         .hasMessageStartingWith("environment must match");
   }
 
   @Test
   void auditQuery_limitRangeAndMatching() {
-    assertThatThrownBy(() -> AuditQuery.recent("test", 1001)).hasMessage("limit must be between 1 and 1000: 1001");
-    AuditEntry e = new AuditEntry(5, Instant.now(), "alice", AuditAction.OVERRIDE_SET, "test", "f", "acme", null, null, null);
+    assertThatThrownBy(() -> AuditQuery.recent("test", 1001))
+        .hasMessage("limit must be between 1 and 1000: 1001");
+    AuditEntry e =
+        new AuditEntry(
+            5,
+            Instant.now(),
+            "alice",
+            AuditAction.OVERRIDE_SET,
+            "test",
+            "f",
+            "acme",
+            null,
+            null,
+            null);
     assertThat(new AuditQuery("test", "f", "alice", "acme", 6L, 1).matches(e)).isTrue();
     assertThat(new AuditQuery("test", "f", "alice", "acme", 5L, 1).matches(e)).isFalse();
     assertThat(new AuditQuery("prod", null, null, null, null, 1).matches(e)).isFalse();
@@ -198,7 +259,8 @@ final class ModelTest {
   void environment_implicitProtectsOnlyProduction() {
     assertThat(Environment.implicit("production").isProtected()).isTrue();
     assertThat(Environment.implicit("staging").isProtected()).isFalse();
-    assertThatThrownBy(() -> new Environment("Prod", true)).isInstanceOf(FlagValidationException.class);
+    assertThatThrownBy(() -> new Environment("Prod", true))
+        .isInstanceOf(FlagValidationException.class);
   }
 
   @Test
@@ -213,12 +275,16 @@ final class ModelTest {
       }
     }
     assertThat(Evaluation.of(true, Reason.ON)).isSameAs(Evaluation.of(true, Reason.ON, false));
-    assertThatThrownBy(() -> new Evaluation(true, null, false)).isInstanceOf(NullPointerException.class).hasMessage("reason");
+    assertThatThrownBy(() -> new Evaluation(true, null, false))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("reason");
   }
 
   @Test
   void status_requiresAState() {
-    assertThatThrownBy(() -> new Status(null, null, -1, null)).isInstanceOf(NullPointerException.class).hasMessage("state");
+    assertThatThrownBy(() -> new Status(null, null, -1, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("state");
   }
 
   @Test
@@ -239,6 +305,7 @@ final class ModelTest {
     assertThat(new FlagConflictException(FlagConflictException.Kind.LOCKED, "locked").kind())
         .isEqualTo(FlagConflictException.Kind.LOCKED);
     assertThat(new FlagValidationException("key", "key bad").field()).isEqualTo("key");
-    assertThatThrownBy(() -> new FlagValidationException(null, "x")).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new FlagValidationException(null, "x"))
+        .isInstanceOf(NullPointerException.class);
   }
 }

@@ -54,8 +54,12 @@ final class SeedScenariosTest {
   @Test
   void isEnabled_moduleFlagOff_dependentOffEvenWithOverride() {
     admin.create(Flag.of("fin").withModule("fin").withState(FlagState.ON), null);
-    admin.create(Flag.of("fin.invoices").withModule("fin").withState(FlagState.TARGETED)
-        .withPrerequisites(List.of("fin")), null);
+    admin.create(
+        Flag.of("fin.invoices")
+            .withModule("fin")
+            .withState(FlagState.TARGETED)
+            .withPrerequisites(List.of("fin")),
+        null);
     admin.setOverride("fin.invoices", "acme", true, false, null, null);
     assertThat(flags.isEnabled("fin.invoices", ACME)).isTrue();
 
@@ -96,11 +100,14 @@ final class SeedScenariosTest {
     admin.create(Flag.of("kyc_tiers"), null);
     assertThat(flags.isEnabled("kyc_tiers", ACME)).isFalse();
     try (FeatureFlags other = TestFlags.client(store)) {
-      other.admin("bob").update("kyc_tiers", FlagAdmin.ANY_VERSION, f -> f.withState(FlagState.ON), null);
+      other
+          .admin("bob")
+          .update("kyc_tiers", FlagAdmin.ANY_VERSION, f -> f.withState(FlagState.ON), null);
       other.admin("bob").setOverride("kyc_tiers", "globex", false, false, null, null);
     }
     TestFlags.await("the other client's write arrives", () -> flags.isEnabled("kyc_tiers", ACME));
-    TestFlags.await("the other client's override arrives",
+    TestFlags.await(
+        "the other client's override arrives",
         () -> !flags.isEnabled("kyc_tiers", TenantKey.of("globex")));
   }
 }

@@ -6,10 +6,13 @@ import dev.tenantflags.spi.FlagStore;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Shared set-up for client tests: a short poll interval and a polling wait without extra libraries. */
+/**
+ * Shared set-up for client tests: a short poll interval and a polling wait without extra libraries.
+ */
 final class TestFlags {
   static final String ENV = "test";
   static final Duration POLL = Duration.ofMillis(20);
+
   /** Generous: the machine is shared, and a wait only costs time when something is broken. */
   static final Duration PATIENCE = Duration.ofSeconds(10);
 

@@ -12,8 +12,8 @@ import java.util.Set;
  *
  * @param version the newest change version covered
  * @param tenantIds the tenants whose overrides changed after the given version
- * @param complete false when the store cannot tell (its change log no longer reaches back that far);
- *     the client then drops every cached tenant
+ * @param complete false when the store cannot tell (its change log no longer reaches back that
+ *     far); the client then drops every cached tenant
  */
 public record ChangeSet(long version, Set<String> tenantIds, boolean complete) {
 

@@ -14,8 +14,8 @@ import java.util.Set;
  * @param version the environment's change version the flags reflect (see {@link
  *     FlagStore#changeVersion(String)})
  * @param flags every flag of the environment, archived ones included, in key order
- * @param flagsWithOverrides keys of the flags that have at least one tenant override; the client skips
- *     override look-ups for every other flag
+ * @param flagsWithOverrides keys of the flags that have at least one tenant override; the client
+ *     skips override look-ups for every other flag
  */
 public record FlagSet(long version, List<Flag> flags, Set<String> flagsWithOverrides) {
 
@@ -26,6 +26,7 @@ public record FlagSet(long version, List<Flag> flags, Set<String> flagsWithOverr
    */
   public FlagSet {
     flags = List.copyOf(Objects.requireNonNull(flags, "flags"));
-    flagsWithOverrides = Set.copyOf(Objects.requireNonNull(flagsWithOverrides, "flagsWithOverrides"));
+    flagsWithOverrides =
+        Set.copyOf(Objects.requireNonNull(flagsWithOverrides, "flagsWithOverrides"));
   }
 }

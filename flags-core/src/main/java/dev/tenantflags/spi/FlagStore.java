@@ -4,7 +4,7 @@ import dev.tenantflags.AuditEntry;
 import dev.tenantflags.AuditQuery;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -12,38 +12,41 @@ import java.util.function.LongConsumer;
 /**
  * Where flags, overrides and the audit log live: the service-provider interface that a database
  * integration implements (SPEC §1, §2, §4). tenantflags ships an in-memory store ({@code
- * dev.tenantflags.InMemoryFlagStore}) and a JDBC store ({@code dev.tenantflags.jdbc.JdbiFlagStore}); a
- * third party can write one for Redis or MongoDB from this contract alone, and prove it with the
- * {@code FlagStoreContract} test suite in the {@code flags-core} test-jar.
+ * dev.tenantflags.InMemoryFlagStore}) and a JDBC store ({@code
+ * dev.tenantflags.jdbc.JdbiFlagStore}); a third party can write one for Redis or MongoDB from this
+ * contract alone, and prove it with the {@code FlagStoreContract} test suite in the {@code
+ * flags-core} test-jar.
  *
  * <h2>Data</h2>
  *
- * <p>Every flag and override belongs to exactly one environment. The store keeps, per environment, a
- * <em>change version</em>: a number that increases (by any amount) with every committed change in that
- * environment and never decreases. An environment no write has touched has version 0, no flags and
- * no overrides; reads of it succeed. A write to an environment that does not exist creates it as
- * {@link Environment#implicit(String)} in the same transaction.
+ * <p>Every flag and override belongs to exactly one environment. The store keeps, per environment,
+ * a <em>change version</em>: a number that increases (by any amount) with every committed change in
+ * that environment and never decreases. An environment no write has touched has version 0, no flags
+ * and no overrides; reads of it succeed. A write to an environment that does not exist creates it
+ * as {@link Environment#implicit(String)} in the same transaction.
  *
  * <h2>Writes</h2>
  *
- * <p>Each write method is atomic: the change, its audit entry (the given entry, with a store-assigned
- * {@code id} that increases across the whole store), and the environment's change version bump commit
- * together or not at all. A write that fails leaves no trace. Writes receive validated values: the
- * store does not re-validate flag contents, but it does enforce uniqueness and versions, because only
- * it can do so atomically. Flag versions are assigned by the caller: {@link #updateFlag} must store the
- * flag only if the stored version equals {@code expectedVersion}.
+ * <p>Each write method is atomic: the change, its audit entry (the given entry, with a
+ * store-assigned {@code id} that increases across the whole store), and the environment's change
+ * version bump commit together or not at all. A write that fails leaves no trace. Writes receive
+ * validated values: the store does not re-validate flag contents, but it does enforce uniqueness
+ * and versions, because only it can do so atomically. Flag versions are assigned by the caller:
+ * {@link #updateFlag} must store the flag only if the stored version equals {@code
+ * expectedVersion}.
  *
  * <h2>Change notification</h2>
  *
- * <p>A client learns about writes by other processes by polling {@link #changeVersion(String)} (cheap;
- * called every second by default) and, where the store can push, through {@link #subscribe}. When the
- * version moved, it calls {@link #loadFlags(String)} and {@link #changesSince(String, long)}.
+ * <p>A client learns about writes by other processes by polling {@link #changeVersion(String)}
+ * (cheap; called every second by default) and, where the store can push, through {@link
+ * #subscribe}. When the version moved, it calls {@link #loadFlags(String)} and {@link
+ * #changesSince(String, long)}.
  *
  * <h2>Failure</h2>
  *
- * <p>Every method throws {@link FlagStoreException} when the storage fails; stores wrap their native
- * exceptions. Conflicts are reported with {@code dev.tenantflags.FlagConflictException} (kinds {@code
- * ALREADY_EXISTS} and {@code STALE_VERSION}), missing objects with {@code
+ * <p>Every method throws {@link FlagStoreException} when the storage fails; stores wrap their
+ * native exceptions. Conflicts are reported with {@code dev.tenantflags.FlagConflictException}
+ * (kinds {@code ALREADY_EXISTS} and {@code STALE_VERSION}), missing objects with {@code
  * dev.tenantflags.FlagNotFoundException}. Methods never return null.
  *
  * <p>Thread safety: implementations must be safe for concurrent use by many threads and, for shared
@@ -52,9 +55,9 @@ import java.util.function.LongConsumer;
 public interface FlagStore extends AutoCloseable {
 
   /**
-   * Loads every flag of an environment, archived ones included, in key order, together with the change
-   * version they reflect and the keys of the flags that have overrides. The three must be mutually
-   * consistent (read in one transaction or snapshot).
+   * Loads every flag of an environment, archived ones included, in key order, together with the
+   * change version they reflect and the keys of the flags that have overrides. The three must be
+   * mutually consistent (read in one transaction or snapshot).
    *
    * @param environment the environment name
    * @return the flags
@@ -73,15 +76,15 @@ public interface FlagStore extends AutoCloseable {
   Optional<Flag> loadFlag(String environment, String key);
 
   /**
-   * Loads every override of one tenant in an environment, over all flags. Called when the client first
-   * sees a tenant, so it should be a single indexed range read.
+   * Loads every override of one tenant in an environment, over all flags. Called when the client
+   * first sees a tenant, so it should be a single indexed range read.
    *
    * @param environment the environment name
    * @param tenantId the tenant id, compared exactly (case-sensitive, no pattern matching)
    * @return the tenant's overrides, in flag-key order
    * @throws FlagStoreException if the storage fails
    */
-  List<Override> loadTenantOverrides(String environment, String tenantId);
+  List<TenantOverride> loadTenantOverrides(String environment, String tenantId);
 
   /**
    * Loads every override of one flag in an environment, over all tenants.
@@ -91,11 +94,11 @@ public interface FlagStore extends AutoCloseable {
    * @return the overrides, in tenant-id order
    * @throws FlagStoreException if the storage fails
    */
-  List<Override> loadFlagOverrides(String environment, String flagKey);
+  List<TenantOverride> loadFlagOverrides(String environment, String flagKey);
 
   /**
-   * Returns the environment's current change version (0 when nothing was ever written). Called often:
-   * it must be cheap.
+   * Returns the environment's current change version (0 when nothing was ever written). Called
+   * often: it must be cheap.
    *
    * @param environment the environment name
    * @return the change version
@@ -104,8 +107,9 @@ public interface FlagStore extends AutoCloseable {
   long changeVersion(String environment);
 
   /**
-   * Tells which tenants' overrides changed in an environment after a version. It may name more tenants
-   * than changed, never fewer; when it cannot tell it returns {@link ChangeSet#complete()} false.
+   * Tells which tenants' overrides changed in an environment after a version. It may name more
+   * tenants than changed, never fewer; when it cannot tell it returns {@link ChangeSet#complete()}
+   * false.
    *
    * @param environment the environment name
    * @param sinceVersion a version this store returned earlier
@@ -124,7 +128,8 @@ public interface FlagStore extends AutoCloseable {
   List<Environment> environments();
 
   /**
-   * Returns audit entries matching a query, newest (highest id) first, at most {@code query.limit()}.
+   * Returns audit entries matching a query, newest (highest id) first, at most {@code
+   * query.limit()}.
    *
    * @param query the filter
    * @return the entries
@@ -139,8 +144,8 @@ public interface FlagStore extends AutoCloseable {
    * @param flag the flag, with its version (normally 1) and change metadata set
    * @param audit the audit entry to write with it ({@code id} 0)
    * @return the stored audit entry, with its id
-   * @throws dev.tenantflags.FlagConflictException {@code ALREADY_EXISTS} if a flag with this key exists
-   *     (archived or not)
+   * @throws dev.tenantflags.FlagConflictException {@code ALREADY_EXISTS} if a flag with this key
+   *     exists (archived or not)
    * @throws FlagStoreException if the storage fails
    */
   AuditEntry createFlag(String environment, Flag flag, AuditEntry audit);
@@ -153,14 +158,16 @@ public interface FlagStore extends AutoCloseable {
    * @param expectedVersion the version the caller read
    * @param audit the audit entry to write with it
    * @return the stored audit entry, with its id
-   * @throws dev.tenantflags.FlagConflictException {@code STALE_VERSION} if the stored version differs
+   * @throws dev.tenantflags.FlagConflictException {@code STALE_VERSION} if the stored version
+   *     differs
    * @throws dev.tenantflags.FlagNotFoundException if there is no such flag
    * @throws FlagStoreException if the storage fails
    */
   AuditEntry updateFlag(String environment, Flag flag, long expectedVersion, AuditEntry audit);
 
   /**
-   * Creates or replaces the override of {@code (environment, override.flagKey(), override.tenantId())}.
+   * Creates or replaces the override of {@code (environment, override.flagKey(),
+   * override.tenantId())}.
    *
    * @param environment the environment name
    * @param override the override, with change metadata set
@@ -169,7 +176,7 @@ public interface FlagStore extends AutoCloseable {
    * @throws dev.tenantflags.FlagNotFoundException if the flag does not exist
    * @throws FlagStoreException if the storage fails
    */
-  AuditEntry putOverride(String environment, Override override, AuditEntry audit);
+  AuditEntry putOverride(String environment, TenantOverride override, AuditEntry audit);
 
   /**
    * Removes an override.
@@ -209,9 +216,9 @@ public interface FlagStore extends AutoCloseable {
 
   /**
    * Subscribes to pushed change notifications, for stores that have them (PostgreSQL {@code
-   * LISTEN/NOTIFY}). The listener receives the environment's new change version; it may be called on
-   * any thread, must return quickly, and may miss notifications (polling covers the gap). The default
-   * returns empty: the store has no push and clients poll.
+   * LISTEN/NOTIFY}). The listener receives the environment's new change version; it may be called
+   * on any thread, must return quickly, and may miss notifications (polling covers the gap). The
+   * default returns empty: the store has no push and clients poll.
    *
    * @param environment the environment to watch
    * @param listener receives the new change version
@@ -226,6 +233,6 @@ public interface FlagStore extends AutoCloseable {
    *
    * @throws FlagStoreException if closing fails
    */
-  @java.lang.Override
+  @Override
   void close();
 }

@@ -4,7 +4,7 @@ import dev.tenantflags.AuditEntry;
 import dev.tenantflags.AuditQuery;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * A test fake: a {@link FlagStore} that forwards to another store until told to fail, and then throws
- * {@link FlagStoreException} from every method (as an unreachable database would), until told to
- * recover. Changes made meanwhile directly in the {@link #delegate()} play the role of writes by
- * another process, which the client must pick up once the store is back.
+ * A test fake: a {@link FlagStore} that forwards to another store until told to fail, and then
+ * throws {@link FlagStoreException} from every method (as an unreachable database would), until
+ * told to recover. Changes made meanwhile directly in the {@link #delegate()} play the role of
+ * writes by another process, which the client must pick up once the store is back.
  *
  * <p>Published in the {@code flags-core} test-jar so other modules' tests can use it.
  *
@@ -80,97 +80,99 @@ public final class FailingFlagStore implements FlagStore {
     }
   }
 
-  @java.lang.Override
+  @Override
   public FlagSet loadFlags(String environment) {
     check();
     return delegate.loadFlags(environment);
   }
 
-  @java.lang.Override
+  @Override
   public Optional<Flag> loadFlag(String environment, String key) {
     check();
     return delegate.loadFlag(environment, key);
   }
 
-  @java.lang.Override
-  public List<Override> loadTenantOverrides(String environment, String tenantId) {
+  @Override
+  public List<TenantOverride> loadTenantOverrides(String environment, String tenantId) {
     check();
     return delegate.loadTenantOverrides(environment, tenantId);
   }
 
-  @java.lang.Override
-  public List<Override> loadFlagOverrides(String environment, String flagKey) {
+  @Override
+  public List<TenantOverride> loadFlagOverrides(String environment, String flagKey) {
     check();
     return delegate.loadFlagOverrides(environment, flagKey);
   }
 
-  @java.lang.Override
+  @Override
   public long changeVersion(String environment) {
     changeVersionCalls.incrementAndGet();
     check();
     return delegate.changeVersion(environment);
   }
 
-  @java.lang.Override
+  @Override
   public ChangeSet changesSince(String environment, long sinceVersion) {
     check();
     return delegate.changesSince(environment, sinceVersion);
   }
 
-  @java.lang.Override
+  @Override
   public List<Environment> environments() {
     check();
     return delegate.environments();
   }
 
-  @java.lang.Override
+  @Override
   public List<AuditEntry> audit(AuditQuery query) {
     check();
     return delegate.audit(query);
   }
 
-  @java.lang.Override
+  @Override
   public AuditEntry createFlag(String environment, Flag flag, AuditEntry audit) {
     check();
     return delegate.createFlag(environment, flag, audit);
   }
 
-  @java.lang.Override
-  public AuditEntry updateFlag(String environment, Flag flag, long expectedVersion, AuditEntry audit) {
+  @Override
+  public AuditEntry updateFlag(
+      String environment, Flag flag, long expectedVersion, AuditEntry audit) {
     check();
     return delegate.updateFlag(environment, flag, expectedVersion, audit);
   }
 
-  @java.lang.Override
-  public AuditEntry putOverride(String environment, Override override, AuditEntry audit) {
+  @Override
+  public AuditEntry putOverride(String environment, TenantOverride override, AuditEntry audit) {
     check();
     return delegate.putOverride(environment, override, audit);
   }
 
-  @java.lang.Override
-  public AuditEntry deleteOverride(String environment, String flagKey, String tenantId, AuditEntry audit) {
+  @Override
+  public AuditEntry deleteOverride(
+      String environment, String flagKey, String tenantId, AuditEntry audit) {
     check();
     return delegate.deleteOverride(environment, flagKey, tenantId, audit);
   }
 
-  @java.lang.Override
+  @Override
   public AuditEntry createEnvironment(Environment environment, AuditEntry audit) {
     check();
     return delegate.createEnvironment(environment, audit);
   }
 
-  @java.lang.Override
+  @Override
   public AuditEntry deleteEnvironment(String name, AuditEntry audit) {
     check();
     return delegate.deleteEnvironment(name, audit);
   }
 
-  @java.lang.Override
+  @Override
   public Optional<AutoCloseable> subscribe(String environment, LongConsumer listener) {
     return delegate.subscribe(environment, listener);
   }
 
-  @java.lang.Override
+  @Override
   public void close() {
     delegate.close();
   }

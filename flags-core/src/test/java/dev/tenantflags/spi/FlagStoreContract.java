@@ -11,8 +11,8 @@ import dev.tenantflags.Flag;
 import dev.tenantflags.FlagConflictException;
 import dev.tenantflags.FlagNotFoundException;
 import dev.tenantflags.FlagState;
-import dev.tenantflags.Override;
 import dev.tenantflags.Scope;
+import dev.tenantflags.TenantOverride;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The compatibility kit every {@link FlagStore} must pass. Extend it, implement {@link #newStore()}
- * to return an empty store (a fresh database or schema), and every test here runs against your store.
+ * to return an empty store (a fresh database or schema), and every test here runs against your
+ * store.
  *
  * <p>Published in the {@code flags-core} test-jar ({@code <type>test-jar</type>}).
  */
@@ -70,7 +71,7 @@ public abstract class FlagStoreContract {
   }
 
   protected AuditEntry put(String key, String tenant, boolean enabled) {
-    Override o = new Override(key, tenant, enabled, false, null, now(), "tester");
+    TenantOverride o = new TenantOverride(key, tenant, enabled, false, null, now(), "tester");
     return store.putOverride(ENV, o, audit(AuditAction.OVERRIDE_SET, key, tenant));
   }
 
@@ -86,22 +87,30 @@ public abstract class FlagStoreContract {
 
   @Test
   void createFlag_roundTripsEveryField() {
-    Flag flag = Flag.of("full.flag-1")
-        .withDescription("d\u00e9scription with 'quotes' and \"double\" and %_")
-        .withModule("fin")
-        .withState(FlagState.ROLLOUT)
-        .withRolloutPercent("25.55")
-        .withRolloutSalt("shared-salt")
-        .withScope(Scope.of("plan", "pro", "enterprise").with("tenant", List.of("acme", "ключ")))
-        .withTenantEditable(true)
-        .withTags(Set.of("beta", "experimental"))
-        .withVersion(1, now(), "alice");
-    store.createFlag(ENV, Flag.of("base").withVersion(1, now(), "alice"), audit(AuditAction.FLAG_CREATED, "base", null));
+    Flag flag =
+        Flag.of("full.flag-1")
+            .withDescription("d\u00e9scription with 'quotes' and \"double\" and %_")
+            .withModule("fin")
+            .withState(FlagState.ROLLOUT)
+            .withRolloutPercent("25.55")
+            .withRolloutSalt("shared-salt")
+            .withScope(
+                Scope.of("plan", "pro", "enterprise").with("tenant", List.of("acme", "ключ")))
+            .withTenantEditable(true)
+            .withTags(Set.of("beta", "experimental"))
+            .withVersion(1, now(), "alice");
+    store.createFlag(
+        ENV,
+        Flag.of("base").withVersion(1, now(), "alice"),
+        audit(AuditAction.FLAG_CREATED, "base", null));
     Flag withPrereq = flag.withPrerequisites(List.of("base"));
     create(withPrereq);
 
     assertThat(store.loadFlag(ENV, "full.flag-1")).contains(withPrereq);
-    assertThat(store.loadFlags(ENV).flags()).containsExactly(Flag.of("base").withVersion(1, store.loadFlag(ENV, "base").get().updatedAt(), "alice"), withPrereq);
+    assertThat(store.loadFlags(ENV).flags())
+        .containsExactly(
+            Flag.of("base").withVersion(1, store.loadFlag(ENV, "base").get().updatedAt(), "alice"),
+            withPrereq);
   }
 
   @Test
@@ -111,7 +120,8 @@ public abstract class FlagStoreContract {
     int auditSize = store.audit(AuditQuery.recent(ENV, 100)).size();
 
     assertThatThrownBy(() -> create(flag("a", 1).withDescription("other")))
-        .isInstanceOfSatisfying(FlagConflictException.class,
+        .isInstanceOfSatisfying(
+            FlagConflictException.class,
             e -> assertThat(e.kind()).isEqualTo(FlagConflictException.Kind.ALREADY_EXISTS));
 
     assertThat(store.loadFlag(ENV, "a").get().description()).isEmpty();
@@ -124,7 +134,8 @@ public abstract class FlagStoreContract {
     create(flag("a", 1));
     long before = store.changeVersion(ENV);
 
-    store.updateFlag(ENV, flag("a", 2).withState(FlagState.ON), 1, audit(AuditAction.FLAG_UPDATED, "a", null));
+    store.updateFlag(
+        ENV, flag("a", 2).withState(FlagState.ON), 1, audit(AuditAction.FLAG_UPDATED, "a", null));
 
     assertThat(store.loadFlag(ENV, "a").get().state()).isEqualTo(FlagState.ON);
     assertThat(store.loadFlag(ENV, "a").get().version()).isEqualTo(2);
@@ -137,9 +148,15 @@ public abstract class FlagStoreContract {
     store.updateFlag(ENV, flag("a", 2), 1, audit(AuditAction.FLAG_UPDATED, "a", null));
     long version = store.changeVersion(ENV);
 
-    assertThatThrownBy(() -> store.updateFlag(ENV, flag("a", 2).withState(FlagState.ON), 1,
-            audit(AuditAction.FLAG_UPDATED, "a", null)))
-        .isInstanceOfSatisfying(FlagConflictException.class,
+    assertThatThrownBy(
+            () ->
+                store.updateFlag(
+                    ENV,
+                    flag("a", 2).withState(FlagState.ON),
+                    1,
+                    audit(AuditAction.FLAG_UPDATED, "a", null)))
+        .isInstanceOfSatisfying(
+            FlagConflictException.class,
             e -> assertThat(e.kind()).isEqualTo(FlagConflictException.Kind.STALE_VERSION));
 
     assertThat(store.loadFlag(ENV, "a").get().state()).isEqualTo(FlagState.OFF);
@@ -149,7 +166,10 @@ public abstract class FlagStoreContract {
 
   @Test
   void updateFlag_missingFlag_isNotFound() {
-    assertThatThrownBy(() -> store.updateFlag(ENV, flag("ghost", 2), 1, audit(AuditAction.FLAG_UPDATED, "ghost", null)))
+    assertThatThrownBy(
+            () ->
+                store.updateFlag(
+                    ENV, flag("ghost", 2), 1, audit(AuditAction.FLAG_UPDATED, "ghost", null)))
         .isInstanceOf(FlagNotFoundException.class);
     assertThat(store.loadFlag(ENV, "ghost")).isEmpty();
   }
@@ -164,14 +184,20 @@ public abstract class FlagStoreContract {
     put("a", "acme", false);
 
     assertThat(store.loadTenantOverrides(ENV, "acme"))
-        .extracting(Override::flagKey, Override::enabled)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", false), org.assertj.core.groups.Tuple.tuple("b", false));
-    assertThat(store.loadFlagOverrides(ENV, "a")).extracting(Override::tenantId).containsExactly("acme", "globex");
+        .extracting(TenantOverride::flagKey, TenantOverride::enabled)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a", false),
+            org.assertj.core.groups.Tuple.tuple("b", false));
+    assertThat(store.loadFlagOverrides(ENV, "a"))
+        .extracting(TenantOverride::tenantId)
+        .containsExactly("acme", "globex");
     assertThat(store.loadFlags(ENV).flagsWithOverrides()).containsExactlyInAnyOrder("a", "b");
 
     store.deleteOverride(ENV, "b", "acme", audit(AuditAction.OVERRIDE_CLEARED, "b", "acme"));
 
-    assertThat(store.loadTenantOverrides(ENV, "acme")).extracting(Override::flagKey).containsExactly("a");
+    assertThat(store.loadTenantOverrides(ENV, "acme"))
+        .extracting(TenantOverride::flagKey)
+        .containsExactly("a");
     assertThat(store.loadFlags(ENV).flagsWithOverrides()).containsExactly("a");
   }
 
@@ -184,7 +210,10 @@ public abstract class FlagStoreContract {
   @Test
   void deleteOverride_missing_isNotFound() {
     create(flag("a", 1));
-    assertThatThrownBy(() -> store.deleteOverride(ENV, "a", "nobody", audit(AuditAction.OVERRIDE_CLEARED, "a", "nobody")))
+    assertThatThrownBy(
+            () ->
+                store.deleteOverride(
+                    ENV, "a", "nobody", audit(AuditAction.OVERRIDE_CLEARED, "a", "nobody")))
         .isInstanceOf(FlagNotFoundException.class);
   }
 
@@ -192,7 +221,7 @@ public abstract class FlagStoreContract {
   void override_roundTripsLockedNoteAndMetadata() {
     create(flag("a", 1));
     Instant at = now();
-    Override o = new Override("a", "acme", true, true, "contract says so", at, "bob");
+    TenantOverride o = new TenantOverride("a", "acme", true, true, "contract says so", at, "bob");
     store.putOverride(ENV, o, audit(AuditAction.OVERRIDE_SET, "a", "acme"));
     assertThat(store.loadTenantOverrides(ENV, "acme")).containsExactly(o);
   }
@@ -215,15 +244,20 @@ public abstract class FlagStoreContract {
     put("odd", odd, true);
     put("odd", longId, false);
     assertThat(store.loadFlag(ENV, "odd").get().description()).isEqualTo(odd);
-    assertThat(store.loadTenantOverrides(ENV, odd)).extracting(Override::tenantId).containsExactly(odd);
-    assertThat(store.loadTenantOverrides(ENV, longId)).extracting(Override::tenantId).containsExactly(longId);
+    assertThat(store.loadTenantOverrides(ENV, odd))
+        .extracting(TenantOverride::tenantId)
+        .containsExactly(odd);
+    assertThat(store.loadTenantOverrides(ENV, longId))
+        .extracting(TenantOverride::tenantId)
+        .containsExactly(longId);
   }
 
   @Test
   void environments_areIsolated() {
     create(flag("a", 1));
     assertThat(store.loadFlag("other", "a")).isEmpty();
-    store.createFlag("other", flag("a", 1).withState(FlagState.ON), audit(AuditAction.FLAG_CREATED, "a", null));
+    store.createFlag(
+        "other", flag("a", 1).withState(FlagState.ON), audit(AuditAction.FLAG_CREATED, "a", null));
     assertThat(store.loadFlag(ENV, "a").get().state()).isEqualTo(FlagState.OFF);
     assertThat(store.loadFlag("other", "a").get().state()).isEqualTo(FlagState.ON);
   }
@@ -232,12 +266,24 @@ public abstract class FlagStoreContract {
   void firstWrite_createsEnvironmentImplicitly_productionProtected() {
     store.createFlag("production", flag("a", 1), audit(AuditAction.FLAG_CREATED, "a", null));
     store.createFlag("staging", flag("a", 1), audit(AuditAction.FLAG_CREATED, "a", null));
-    assertThat(store.environments()).contains(new Environment("production", true), new Environment("staging", false));
+    assertThat(store.environments())
+        .contains(new Environment("production", true), new Environment("staging", false));
   }
 
   @Test
   void createEnvironment_thenDuplicate_isAlreadyExists() {
-    AuditEntry entry = new AuditEntry(0, now(), "tester", AuditAction.ENVIRONMENT_CREATED, "qa", null, null, null, "{}", null);
+    AuditEntry entry =
+        new AuditEntry(
+            0,
+            now(),
+            "tester",
+            AuditAction.ENVIRONMENT_CREATED,
+            "qa",
+            null,
+            null,
+            null,
+            "{}",
+            null);
     store.createEnvironment(new Environment("qa", true), entry);
     assertThat(store.environments()).contains(new Environment("qa", true));
     assertThatThrownBy(() -> store.createEnvironment(new Environment("qa", false), entry))
@@ -251,14 +297,28 @@ public abstract class FlagStoreContract {
     put("a", "acme", true);
     long before = store.changeVersion(ENV);
 
-    store.deleteEnvironment(ENV, new AuditEntry(0, now(), "tester", AuditAction.ENVIRONMENT_DELETED, ENV, null, null, "{}", null, null));
+    store.deleteEnvironment(
+        ENV,
+        new AuditEntry(
+            0,
+            now(),
+            "tester",
+            AuditAction.ENVIRONMENT_DELETED,
+            ENV,
+            null,
+            null,
+            "{}",
+            null,
+            null));
 
     assertThat(store.environments()).extracting(Environment::name).doesNotContain(ENV);
     assertThat(store.loadFlags(ENV).flags()).isEmpty();
     assertThat(store.loadTenantOverrides(ENV, "acme")).isEmpty();
     assertThat(store.changeVersion(ENV)).isGreaterThanOrEqualTo(before);
-    assertThat(store.audit(AuditQuery.recent(ENV, 10))).extracting(AuditEntry::action)
-        .contains(AuditAction.ENVIRONMENT_DELETED, AuditAction.OVERRIDE_SET, AuditAction.FLAG_CREATED);
+    assertThat(store.audit(AuditQuery.recent(ENV, 10)))
+        .extracting(AuditEntry::action)
+        .contains(
+            AuditAction.ENVIRONMENT_DELETED, AuditAction.OVERRIDE_SET, AuditAction.FLAG_CREATED);
 
     create(flag("a", 1));
     assertThat(store.changeVersion(ENV)).isGreaterThan(before);
@@ -266,8 +326,21 @@ public abstract class FlagStoreContract {
 
   @Test
   void deleteEnvironment_missing_isNotFound() {
-    assertThatThrownBy(() -> store.deleteEnvironment("ghost",
-            new AuditEntry(0, now(), "tester", AuditAction.ENVIRONMENT_DELETED, "ghost", null, null, null, null, null)))
+    assertThatThrownBy(
+            () ->
+                store.deleteEnvironment(
+                    "ghost",
+                    new AuditEntry(
+                        0,
+                        now(),
+                        "tester",
+                        AuditAction.ENVIRONMENT_DELETED,
+                        "ghost",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)))
         .isInstanceOf(FlagNotFoundException.class);
   }
 
@@ -292,11 +365,15 @@ public abstract class FlagStoreContract {
     assertThat(stored.comment()).isEqualTo("why");
 
     assertThat(store.audit(new AuditQuery(ENV, "a", null, null, null, 10))).hasSize(2);
-    assertThat(store.audit(new AuditQuery(ENV, null, null, "acme", null, 10))).containsExactly(stored);
+    assertThat(store.audit(new AuditQuery(ENV, null, null, "acme", null, 10)))
+        .containsExactly(stored);
     assertThat(store.audit(new AuditQuery(ENV, null, "nobody", null, null, 10))).isEmpty();
     assertThat(store.audit(new AuditQuery(ENV, null, null, null, third.id(), 10)))
-        .extracting(AuditEntry::id).containsExactly(second.id(), first.id());
-    assertThat(store.audit(AuditQuery.recent(ENV, 1))).extracting(AuditEntry::id).containsExactly(third.id());
+        .extracting(AuditEntry::id)
+        .containsExactly(second.id(), first.id());
+    assertThat(store.audit(AuditQuery.recent(ENV, 1)))
+        .extracting(AuditEntry::id)
+        .containsExactly(third.id());
     assertThat(store.audit(AuditQuery.recent("elsewhere", 10))).isEmpty();
   }
 

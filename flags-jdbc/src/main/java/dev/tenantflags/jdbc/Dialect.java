@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The SQL databases {@link JdbiFlagStore} supports. The store detects the dialect once, from the
- * database product name the JDBC driver reports; {@link JdbiFlagStore.Builder#dialect(Dialect)} forces
- * one (e.g. for a driver that reports an unusual name).
+ * database product name the JDBC driver reports; {@link JdbiFlagStore.Builder#dialect(Dialect)}
+ * forces one (e.g. for a driver that reports an unusual name).
  *
  * <p>Thread safety: enum constants are immutable.
  */
@@ -26,7 +26,8 @@ public enum Dialect {
   }
 
   /**
-   * Returns the folder name of this dialect's migrations under {@code dev/tenantflags/jdbc/schema/}.
+   * Returns the folder name of this dialect's migrations under {@code
+   * dev/tenantflags/jdbc/schema/}.
    *
    * @return e.g. {@code postgresql}
    */
@@ -56,7 +57,9 @@ public enum Dialect {
       return MYSQL;
     }
     throw new IllegalArgumentException(
-        "productName is not a supported database (SQLite, PostgreSQL, H2, MariaDB, MySQL): '" + productName + "'");
+        "productName is not a supported database (SQLite, PostgreSQL, H2, MariaDB, MySQL): '"
+            + productName
+            + "'");
   }
 
   /**
@@ -73,8 +76,9 @@ public enum Dialect {
       case "postgresql", "postgres", "pg" -> POSTGRESQL;
       case "h2" -> H2;
       case "mysql", "mariadb" -> MYSQL;
-      default -> throw new IllegalArgumentException(
-          "dialect must be one of sqlite, postgresql, h2, mysql: '" + name + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "dialect must be one of sqlite, postgresql, h2, mysql: '" + name + "'");
     };
   }
 }

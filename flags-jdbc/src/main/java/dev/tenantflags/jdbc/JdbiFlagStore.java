@@ -9,7 +9,7 @@ import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagConflictException;
 import dev.tenantflags.FlagNotFoundException;
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.internal.ConnectionPools;
 import dev.tenantflags.jdbc.internal.FlagColumns;
 import dev.tenantflags.jdbc.internal.Rows;
@@ -45,10 +45,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A durable {@link FlagStore} in a SQL database — SQLite, PostgreSQL, H2 or MariaDB/MySQL — through JDBI
- * 3. Many processes may share one database: every write is one transaction (version check, row change,
- * change-log row, audit row, change-version bump, and on PostgreSQL {@code pg_notify}), and on
- * PostgreSQL {@link #subscribe} pushes changes to clients through {@code LISTEN/NOTIFY}.
+ * A durable {@link FlagStore} in a SQL database — SQLite, PostgreSQL, H2 or MariaDB/MySQL — through
+ * JDBI 3. Many processes may share one database: every write is one transaction (version check, row
+ * change, change-log row, audit row, change-version bump, and on PostgreSQL {@code pg_notify}), and
+ * on PostgreSQL {@link #subscribe} pushes changes to clients through {@code LISTEN/NOTIFY}.
  *
  * <pre>{@code
  * FlagStore store = JdbiFlagStore.create("jdbc:sqlite:flags.db");          // file, created if absent
@@ -59,10 +59,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>On start the store detects the dialect (or takes the forced one) and applies its schema
- * migrations ({@link SchemaMode#MIGRATE}, the default), under a database lock. Stores created from a
- * JDBC URL open an internal HikariCP pool (named {@code tenantflags-<dialect>}) and close it with the
- * store; stores created from a {@link DataSource} use it and never close it. Every database failure
- * surfaces as one {@link FlagStoreException} whose message holds no SQL values.
+ * migrations ({@link SchemaMode#MIGRATE}, the default), under a database lock. Stores created from
+ * a JDBC URL open an internal HikariCP pool (named {@code tenantflags-<dialect>}) and close it with
+ * the store; stores created from a {@link DataSource} use it and never close it. Every database
+ * failure surfaces as one {@link FlagStoreException} whose message holds no SQL values.
  *
  * <p>Thread safety: safe for concurrent use by many threads and many processes.
  */
@@ -101,7 +101,8 @@ public final class JdbiFlagStore implements FlagStore {
   private final PgChangeListener listener;
   private volatile boolean closed;
 
-  private JdbiFlagStore(Jdbi jdbi, SqlDialect dialect, HikariDataSource ownedPool, PgChangeListener listener) {
+  private JdbiFlagStore(
+      Jdbi jdbi, SqlDialect dialect, HikariDataSource ownedPool, PgChangeListener listener) {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.ownedPool = ownedPool;
@@ -109,10 +110,12 @@ public final class JdbiFlagStore implements FlagStore {
   }
 
   /**
-   * Opens a store on a JDBC URL with default settings: detected dialect, {@link SchemaMode#MIGRATE},
-   * and on PostgreSQL a listener connection to the same URL. The driver must be on the class path.
+   * Opens a store on a JDBC URL with default settings: detected dialect, {@link
+   * SchemaMode#MIGRATE}, and on PostgreSQL a listener connection to the same URL. The driver must
+   * be on the class path.
    *
-   * @param jdbcUrl e.g. {@code jdbc:sqlite:flags.db} or {@code jdbc:postgresql://host/db?user=u&password=p}
+   * @param jdbcUrl e.g. {@code jdbc:sqlite:flags.db} or {@code
+   *     jdbc:postgresql://host/db?user=u&password=p}
    * @return the started store
    * @throws IllegalArgumentException if the URL does not start with {@code jdbc:}
    * @throws FlagStoreException if the database cannot be reached or migrated
@@ -143,8 +146,9 @@ public final class JdbiFlagStore implements FlagStore {
   }
 
   /**
-   * Returns the complete DDL of the current schema for one dialect, with the {@code tf_schema_version}
-   * rows, for a DBA who applies it by hand (then start the store with {@link SchemaMode#VALIDATE}).
+   * Returns the complete DDL of the current schema for one dialect, with the {@code
+   * tf_schema_version} rows, for a DBA who applies it by hand (then start the store with {@link
+   * SchemaMode#VALIDATE}).
    *
    * @param dialect the database
    * @return SQL statements, each ending with {@code ;}
@@ -154,14 +158,15 @@ public final class JdbiFlagStore implements FlagStore {
   }
 
   /**
-   * Prints {@link #ddl(Dialect)} to standard output:
-   * {@code java -cp flags-jdbc.jar:flags-core.jar:... dev.tenantflags.jdbc.JdbiFlagStore postgresql}.
+   * Prints {@link #ddl(Dialect)} to standard output: {@code java -cp
+   * flags-jdbc.jar:flags-core.jar:... dev.tenantflags.jdbc.JdbiFlagStore postgresql}.
    *
    * @param args one argument: {@code sqlite}, {@code postgresql}, {@code h2} or {@code mysql}
    */
   public static void main(String[] args) {
     if (args.length != 1) {
-      System.err.println("usage: JdbiFlagStore <sqlite|postgresql|h2|mysql>  (prints the schema DDL)");
+      System.err.println(
+          "usage: JdbiFlagStore <sqlite|postgresql|h2|mysql>  (prints the schema DDL)");
       System.exit(2);
       return;
     }
@@ -184,102 +189,127 @@ public final class JdbiFlagStore implements FlagStore {
    * @throws FlagStoreException if the storage fails
    */
   public int schemaVersion() {
-    return guard("read schema version", () -> jdbi.withHandle(h -> new SchemaMigrator(jdbi, dialect).currentVersion(h)));
+    return guard(
+        "read schema version",
+        () -> jdbi.withHandle(h -> new SchemaMigrator(jdbi, dialect).currentVersion(h)));
   }
 
   // ---- reads -----------------------------------------------------------------------------------
 
-  @java.lang.Override
+  @Override
   public FlagSet loadFlags(String environment) {
-    return guard("load flags", () -> snapshot(h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      // Version first: under weaker isolation the flags are then at least as new as the version, and
-      // a client that sees an older version than the data just reloads once more.
-      long version = dao.changeVersion(environment).orElse(0L);
-      List<StoreDao.FlagRow> rows = new ArrayList<>(dao.flags(environment));
-      rows.sort(Comparator.comparing(r -> r.flag().key()));
-      List<Flag> flags = new ArrayList<>(rows.size());
-      Set<String> withOverrides = new HashSet<>();
-      for (StoreDao.FlagRow row : rows) {
-        flags.add(row.flag());
-        if (row.hasOverrides()) {
-          withOverrides.add(row.flag().key());
-        }
-      }
-      return new FlagSet(version, flags, withOverrides);
-    }));
+    return guard(
+        "load flags",
+        () ->
+            snapshot(
+                h -> {
+                  StoreDao dao = h.attach(StoreDao.class);
+                  // Version first: under weaker isolation the flags are then at least as new as the
+                  // version, and
+                  // a client that sees an older version than the data just reloads once more.
+                  long version = dao.changeVersion(environment).orElse(0L);
+                  List<StoreDao.FlagRow> rows = new ArrayList<>(dao.flags(environment));
+                  rows.sort(Comparator.comparing(r -> r.flag().key()));
+                  List<Flag> flags = new ArrayList<>(rows.size());
+                  Set<String> withOverrides = new HashSet<>();
+                  for (StoreDao.FlagRow row : rows) {
+                    flags.add(row.flag());
+                    if (row.hasOverrides()) {
+                      withOverrides.add(row.flag().key());
+                    }
+                  }
+                  return new FlagSet(version, flags, withOverrides);
+                }));
   }
 
-  @java.lang.Override
+  @Override
   public Optional<Flag> loadFlag(String environment, String key) {
-    return guard("load flag", () -> jdbi.withExtension(StoreDao.class, dao -> dao.flag(environment, key)));
+    return guard(
+        "load flag", () -> jdbi.withExtension(StoreDao.class, dao -> dao.flag(environment, key)));
   }
 
-  @java.lang.Override
-  public List<Override> loadTenantOverrides(String environment, String tenantId) {
-    return guard("load tenant overrides", () -> {
-      List<Override> list = new ArrayList<>(
-          jdbi.withExtension(StoreDao.class, dao -> dao.tenantOverrides(environment, tenantId)));
-      list.sort(Comparator.comparing(Override::flagKey));
-      return list;
-    });
+  @Override
+  public List<TenantOverride> loadTenantOverrides(String environment, String tenantId) {
+    return guard(
+        "load tenant overrides",
+        () -> {
+          List<TenantOverride> list =
+              new ArrayList<>(
+                  jdbi.withExtension(
+                      StoreDao.class, dao -> dao.tenantOverrides(environment, tenantId)));
+          list.sort(Comparator.comparing(TenantOverride::flagKey));
+          return list;
+        });
   }
 
-  @java.lang.Override
-  public List<Override> loadFlagOverrides(String environment, String flagKey) {
-    return guard("load flag overrides", () -> {
-      List<Override> list = new ArrayList<>(
-          jdbi.withExtension(StoreDao.class, dao -> dao.flagOverrides(environment, flagKey)));
-      list.sort(Comparator.comparing(Override::tenantId));
-      return list;
-    });
+  @Override
+  public List<TenantOverride> loadFlagOverrides(String environment, String flagKey) {
+    return guard(
+        "load flag overrides",
+        () -> {
+          List<TenantOverride> list =
+              new ArrayList<>(
+                  jdbi.withExtension(
+                      StoreDao.class, dao -> dao.flagOverrides(environment, flagKey)));
+          list.sort(Comparator.comparing(TenantOverride::tenantId));
+          return list;
+        });
   }
 
-  @java.lang.Override
+  @Override
   public long changeVersion(String environment) {
-    return guard("read change version",
+    return guard(
+        "read change version",
         () -> jdbi.withExtension(StoreDao.class, dao -> dao.changeVersion(environment).orElse(0L)));
   }
 
-  @java.lang.Override
+  @Override
   public ChangeSet changesSince(String environment, long sinceVersion) {
-    return guard("read changes", () -> snapshot(h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      long current = dao.changeVersion(environment).orElse(0L);
-      if (sinceVersion >= current) {
-        return new ChangeSet(current, Set.of(), true);
-      }
-      if (sinceVersion < 0 || current - sinceVersion > CHANGE_LOG_LIMIT) {
-        return ChangeSet.unknown(current);
-      }
-      List<StoreDao.ChangeRow> rows = dao.changes(environment, sinceVersion, current);
-      Set<String> tenants = new HashSet<>();
-      for (StoreDao.ChangeRow row : rows) {
-        if (row.everyTenant()) {
-          return ChangeSet.unknown(current);
-        }
-        if (row.tenantId() != null) {
-          tenants.add(row.tenantId());
-        }
-      }
-      // One row per version: fewer rows means the log was pruned or predates schema v2.
-      if (rows.size() != current - sinceVersion) {
-        return ChangeSet.unknown(current);
-      }
-      return new ChangeSet(current, tenants, true);
-    }));
+    return guard(
+        "read changes",
+        () ->
+            snapshot(
+                h -> {
+                  StoreDao dao = h.attach(StoreDao.class);
+                  long current = dao.changeVersion(environment).orElse(0L);
+                  if (sinceVersion >= current) {
+                    return new ChangeSet(current, Set.of(), true);
+                  }
+                  if (sinceVersion < 0 || current - sinceVersion > CHANGE_LOG_LIMIT) {
+                    return ChangeSet.unknown(current);
+                  }
+                  List<StoreDao.ChangeRow> rows = dao.changes(environment, sinceVersion, current);
+                  Set<String> tenants = new HashSet<>();
+                  for (StoreDao.ChangeRow row : rows) {
+                    if (row.everyTenant()) {
+                      return ChangeSet.unknown(current);
+                    }
+                    if (row.tenantId() != null) {
+                      tenants.add(row.tenantId());
+                    }
+                  }
+                  // One row per version: fewer rows means the log was pruned or predates schema v2.
+                  if (rows.size() != current - sinceVersion) {
+                    return ChangeSet.unknown(current);
+                  }
+                  return new ChangeSet(current, tenants, true);
+                }));
   }
 
-  @java.lang.Override
+  @Override
   public List<Environment> environments() {
-    return guard("list environments", () -> jdbi.withExtension(StoreDao.class, StoreDao::environments));
+    return guard(
+        "list environments", () -> jdbi.withExtension(StoreDao.class, StoreDao::environments));
   }
 
-  @java.lang.Override
+  @Override
   public List<AuditEntry> audit(AuditQuery query) {
     Objects.requireNonNull(query, "query");
     // Only fixed fragments are appended; every value is bound.
-    StringBuilder sql = new StringBuilder("SELECT ").append(Rows.AUDIT_COLUMNS).append(" FROM tf_audit WHERE 1 = 1");
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(Rows.AUDIT_COLUMNS)
+            .append(" FROM tf_audit WHERE 1 = 1");
     if (query.environment() != null) {
       sql.append(" AND environment = :environment");
     }
@@ -296,149 +326,199 @@ public final class JdbiFlagStore implements FlagStore {
       sql.append(" AND id < :beforeId");
     }
     sql.append(" ORDER BY id DESC LIMIT :limit");
-    return guard("read audit", () -> jdbi.withHandle(h -> {
-      Query q = h.createQuery(sql.toString());
-      if (query.environment() != null) {
-        q.bind("environment", query.environment());
-      }
-      if (query.flagKey() != null) {
-        q.bind("flagKey", query.flagKey());
-      }
-      if (query.actor() != null) {
-        q.bind("actor", query.actor());
-      }
-      if (query.tenantId() != null) {
-        q.bind("tenantId", query.tenantId());
-      }
-      if (query.beforeId() != null) {
-        q.bind("beforeId", query.beforeId().longValue());
-      }
-      return q.bind("limit", query.limit()).map(Rows.AUDIT).list();
-    }));
+    return guard(
+        "read audit",
+        () ->
+            jdbi.withHandle(
+                h -> {
+                  Query q = h.createQuery(sql.toString());
+                  if (query.environment() != null) {
+                    q.bind("environment", query.environment());
+                  }
+                  if (query.flagKey() != null) {
+                    q.bind("flagKey", query.flagKey());
+                  }
+                  if (query.actor() != null) {
+                    q.bind("actor", query.actor());
+                  }
+                  if (query.tenantId() != null) {
+                    q.bind("tenantId", query.tenantId());
+                  }
+                  if (query.beforeId() != null) {
+                    q.bind("beforeId", query.beforeId().longValue());
+                  }
+                  return q.bind("limit", query.limit()).map(Rows.AUDIT).list();
+                }));
   }
 
   // ---- writes ----------------------------------------------------------------------------------
 
-  @java.lang.Override
+  @Override
   public AuditEntry createFlag(String environment, Flag flag, AuditEntry audit) {
     Objects.requireNonNull(flag, "flag");
     Objects.requireNonNull(audit, "audit");
     boolean implicitProtected = Environment.implicit(environment).isProtected();
-    return write("create flag", h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      dialect.insertEnvironmentIfAbsent(h, environment, implicitProtected);
-      dao.bumpReviving(environment, implicitProtected);
-      long version = dao.changeVersion(environment).orElseThrow();
-      if (dao.flagVersion(environment, flag.key()).isPresent()) {
-        throw new FlagConflictException(
-            FlagConflictException.Kind.ALREADY_EXISTS, "flag " + quote(flag.key()) + " already exists");
-      }
-      dao.insertFlag(new FlagColumns(environment, flag));
-      return finish(h, dao, environment, version, null, false, audit);
-    });
+    return write(
+        "create flag",
+        h -> {
+          StoreDao dao = h.attach(StoreDao.class);
+          dialect.insertEnvironmentIfAbsent(h, environment, implicitProtected);
+          dao.bumpReviving(environment, implicitProtected);
+          long version = dao.changeVersion(environment).orElseThrow();
+          if (dao.flagVersion(environment, flag.key()).isPresent()) {
+            throw new FlagConflictException(
+                FlagConflictException.Kind.ALREADY_EXISTS,
+                "flag " + quote(flag.key()) + " already exists");
+          }
+          dao.insertFlag(new FlagColumns(environment, flag));
+          return finish(h, dao, environment, version, null, false, audit);
+        });
   }
 
-  @java.lang.Override
-  public AuditEntry updateFlag(String environment, Flag flag, long expectedVersion, AuditEntry audit) {
+  @Override
+  public AuditEntry updateFlag(
+      String environment, Flag flag, long expectedVersion, AuditEntry audit) {
     Objects.requireNonNull(flag, "flag");
     Objects.requireNonNull(audit, "audit");
-    return write("update flag", h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      if (dao.bumpLive(environment) == 0) {
-        throw flagNotFound(flag.key());
-      }
-      long version = dao.changeVersion(environment).orElseThrow();
-      if (dao.updateFlag(new FlagColumns(environment, flag), expectedVersion) == 0) {
-        long stored = dao.flagVersion(environment, flag.key()).orElseThrow(() -> flagNotFound(flag.key()));
-        throw new FlagConflictException(FlagConflictException.Kind.STALE_VERSION,
-            "version of flag " + quote(flag.key()) + " is " + stored + ", not " + expectedVersion);
-      }
-      return finish(h, dao, environment, version, null, false, audit);
-    });
+    return write(
+        "update flag",
+        h -> {
+          StoreDao dao = h.attach(StoreDao.class);
+          if (dao.bumpLive(environment) == 0) {
+            throw flagNotFound(flag.key());
+          }
+          long version = dao.changeVersion(environment).orElseThrow();
+          if (dao.updateFlag(new FlagColumns(environment, flag), expectedVersion) == 0) {
+            long stored =
+                dao.flagVersion(environment, flag.key())
+                    .orElseThrow(() -> flagNotFound(flag.key()));
+            throw new FlagConflictException(
+                FlagConflictException.Kind.STALE_VERSION,
+                "version of flag "
+                    + quote(flag.key())
+                    + " is "
+                    + stored
+                    + ", not "
+                    + expectedVersion);
+          }
+          return finish(h, dao, environment, version, null, false, audit);
+        });
   }
 
-  @java.lang.Override
-  public AuditEntry putOverride(String environment, Override override, AuditEntry audit) {
+  @Override
+  public AuditEntry putOverride(String environment, TenantOverride override, AuditEntry audit) {
     Objects.requireNonNull(override, "override");
     Objects.requireNonNull(audit, "audit");
-    return write("put override", h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      if (dao.bumpLive(environment) == 0 || dao.flagVersion(environment, override.flagKey()).isEmpty()) {
-        throw flagNotFound(override.flagKey());
-      }
-      long version = dao.changeVersion(environment).orElseThrow();
-      dialect.upsertOverride(h, environment, override);
-      return finish(h, dao, environment, version, override.tenantId(), false, audit);
-    });
+    return write(
+        "put override",
+        h -> {
+          StoreDao dao = h.attach(StoreDao.class);
+          if (dao.bumpLive(environment) == 0
+              || dao.flagVersion(environment, override.flagKey()).isEmpty()) {
+            throw flagNotFound(override.flagKey());
+          }
+          long version = dao.changeVersion(environment).orElseThrow();
+          dialect.upsertOverride(h, environment, override);
+          return finish(h, dao, environment, version, override.tenantId(), false, audit);
+        });
   }
 
-  @java.lang.Override
-  public AuditEntry deleteOverride(String environment, String flagKey, String tenantId, AuditEntry audit) {
+  @Override
+  public AuditEntry deleteOverride(
+      String environment, String flagKey, String tenantId, AuditEntry audit) {
     Objects.requireNonNull(audit, "audit");
-    return write("delete override", h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      if (dao.bumpLive(environment) == 0 || dao.deleteOverride(environment, flagKey, tenantId) == 0) {
-        throw new FlagNotFoundException(
-            "override of flag " + quote(flagKey) + " for tenant " + quote(tenantId) + " does not exist");
-      }
-      long version = dao.changeVersion(environment).orElseThrow();
-      return finish(h, dao, environment, version, tenantId, false, audit);
-    });
+    return write(
+        "delete override",
+        h -> {
+          StoreDao dao = h.attach(StoreDao.class);
+          if (dao.bumpLive(environment) == 0
+              || dao.deleteOverride(environment, flagKey, tenantId) == 0) {
+            throw new FlagNotFoundException(
+                "override of flag "
+                    + quote(flagKey)
+                    + " for tenant "
+                    + quote(tenantId)
+                    + " does not exist");
+          }
+          long version = dao.changeVersion(environment).orElseThrow();
+          return finish(h, dao, environment, version, tenantId, false, audit);
+        });
   }
 
-  @java.lang.Override
+  @Override
   public AuditEntry createEnvironment(Environment environment, AuditEntry audit) {
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(audit, "audit");
     String name = environment.name();
-    return write("create environment", h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      dialect.insertEnvironmentIfAbsent(h, name, environment.isProtected());
-      if (dao.revive(name, environment.isProtected()) == 0) {
-        throw new FlagConflictException(
-            FlagConflictException.Kind.ALREADY_EXISTS, "environment " + quote(name) + " already exists");
-      }
-      long version = dao.changeVersion(name).orElseThrow();
-      return finish(h, dao, name, version, null, false, audit);
-    });
+    return write(
+        "create environment",
+        h -> {
+          StoreDao dao = h.attach(StoreDao.class);
+          dialect.insertEnvironmentIfAbsent(h, name, environment.isProtected());
+          if (dao.revive(name, environment.isProtected()) == 0) {
+            throw new FlagConflictException(
+                FlagConflictException.Kind.ALREADY_EXISTS,
+                "environment " + quote(name) + " already exists");
+          }
+          long version = dao.changeVersion(name).orElseThrow();
+          return finish(h, dao, name, version, null, false, audit);
+        });
   }
 
-  @java.lang.Override
+  @Override
   public AuditEntry deleteEnvironment(String name, AuditEntry audit) {
     Objects.requireNonNull(audit, "audit");
-    return write("delete environment", h -> {
-      StoreDao dao = h.attach(StoreDao.class);
-      if (dao.tombstone(name) == 0) {
-        throw new FlagNotFoundException("environment " + quote(name) + " does not exist");
-      }
-      long version = dao.changeVersion(name).orElseThrow();
-      dao.deleteOverrides(name);
-      dao.deleteFlags(name);
-      return finish(h, dao, name, version, null, true, audit);
-    });
+    return write(
+        "delete environment",
+        h -> {
+          StoreDao dao = h.attach(StoreDao.class);
+          if (dao.tombstone(name) == 0) {
+            throw new FlagNotFoundException("environment " + quote(name) + " does not exist");
+          }
+          long version = dao.changeVersion(name).orElseThrow();
+          dao.deleteOverrides(name);
+          dao.deleteFlags(name);
+          return finish(h, dao, name, version, null, true, audit);
+        });
   }
 
   /** Writes the change-log row, the audit row and the notification of one change version. */
-  private AuditEntry finish(Handle h, StoreDao dao, String environment, long version, String tenantId,
-      boolean everyTenant, AuditEntry audit) {
+  private AuditEntry finish(
+      Handle h,
+      StoreDao dao,
+      String environment,
+      long version,
+      String tenantId,
+      boolean everyTenant,
+      AuditEntry audit) {
     dao.insertChange(environment, version, tenantId, everyTenant);
     if (version > CHANGE_LOG_LIMIT) {
       dao.pruneChanges(environment, version - CHANGE_LOG_LIMIT);
     }
-    long id = dao.insertAudit(audit.at().toEpochMilli(), audit.actor(), audit.action().name(),
-        audit.environment(), audit.flagKey(), audit.tenantId(), audit.before(), audit.after(), audit.comment());
+    long id =
+        dao.insertAudit(
+            audit.at().toEpochMilli(),
+            audit.actor(),
+            audit.action().name(),
+            audit.environment(),
+            audit.flagKey(),
+            audit.tenantId(),
+            audit.before(),
+            audit.after(),
+            audit.comment());
     dialect.notifyChange(h, environment, version);
     return audit.withId(id);
   }
 
-  // ---- change notification -----------------------------------------------------------------------
+  // ---- change notification
+  // -----------------------------------------------------------------------
 
   /**
    * On PostgreSQL (unless {@link Builder#pollingOnly(boolean)}) delivers every committed change's
    * version from a dedicated listener connection, and after that connection is re-established calls
    * the listener with the current version so the client resynchronises. Empty on other databases.
    */
-  @java.lang.Override
+  @Override
   public Optional<AutoCloseable> subscribe(String environment, LongConsumer listener) {
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(listener, "listener");
@@ -454,7 +534,7 @@ public final class JdbiFlagStore implements FlagStore {
   }
 
   /** Stops the listener thread and closes the store's own connections (not a given DataSource). */
-  @java.lang.Override
+  @Override
   public void close() {
     if (closed) {
       return;
@@ -468,7 +548,8 @@ public final class JdbiFlagStore implements FlagStore {
     }
   }
 
-  // ---- plumbing ----------------------------------------------------------------------------------
+  // ---- plumbing
+  // ----------------------------------------------------------------------------------
 
   private <T> T snapshot(HandleCallback<T, RuntimeException> callback) {
     TransactionIsolationLevel level = dialect.snapshotIsolation();
@@ -492,12 +573,16 @@ public final class JdbiFlagStore implements FlagStore {
         throw new FlagStoreException(operation + " failed: " + describe(e), e);
       }
       evictPooledConnections();
-      boolean read = operation.startsWith("read") || operation.startsWith("load") || operation.startsWith("list");
+      boolean read =
+          operation.startsWith("read")
+              || operation.startsWith("load")
+              || operation.startsWith("list");
       if (!read || e instanceof ConnectionException || !connectionLost(e)) {
         throw new FlagStoreException(operation + " failed: " + describe(e), e);
       }
       // A read on a pooled connection that a database restart broke: the pool's connections are now
-      // evicted, so one retry gets a fresh one. Writes are not retried: their commit may have happened.
+      // evicted, so one retry gets a fresh one. Writes are not retried: their commit may have
+      // happened.
       try {
         return body.get();
       } catch (JdbiException again) {
@@ -508,14 +593,17 @@ public final class JdbiFlagStore implements FlagStore {
   }
 
   private void evictPooledConnections() {
-    // Idle connections close now, borrowed ones when returned; Hikari refills the pool in the background.
+    // Idle connections close now, borrowed ones when returned; Hikari refills the pool in the
+    // background.
     HikariPoolMXBean pool = ownedPool.getHikariPoolMXBean();
     if (pool != null) {
       pool.softEvictConnections();
     }
   }
 
-  /** Whether the failure is a broken connection (SQLState class 08, or PostgreSQL's shutdown 57P01). */
+  /**
+   * Whether the failure is a broken connection (SQLState class 08, or PostgreSQL's shutdown 57P01).
+   */
   private static boolean connectionLost(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
@@ -530,7 +618,8 @@ public final class JdbiFlagStore implements FlagStore {
   static String describe(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
-        return sql.getClass().getSimpleName() + (sql.getSQLState() == null ? "" : ", SQLState " + sql.getSQLState());
+        return sql.getClass().getSimpleName()
+            + (sql.getSQLState() == null ? "" : ", SQLState " + sql.getSQLState());
       }
     }
     return e.getClass().getSimpleName();
@@ -573,7 +662,8 @@ public final class JdbiFlagStore implements FlagStore {
 
     /**
      * Uses a JDBC URL; the store opens an internal HikariCP pool on it and closes the pool on
-     * {@link JdbiFlagStore#close()}. Pass your own pool through {@link #dataSource} for full control.
+     * {@link JdbiFlagStore#close()}. Pass your own pool through {@link #dataSource} for full
+     * control.
      *
      * @param url e.g. {@code jdbc:postgresql://127.0.0.1:5432/app?user=app}
      * @return this builder
@@ -601,8 +691,8 @@ public final class JdbiFlagStore implements FlagStore {
     }
 
     /**
-     * Sets the user and password for connections opened from {@link #jdbcUrl} and {@link #listenerUrl}
-     * (instead of putting them in the URL).
+     * Sets the user and password for connections opened from {@link #jdbcUrl} and {@link
+     * #listenerUrl} (instead of putting them in the URL).
      *
      * @param user the user
      * @param password the password, or null
@@ -658,8 +748,8 @@ public final class JdbiFlagStore implements FlagStore {
     }
 
     /**
-     * Sets the JDBC URL of the dedicated PostgreSQL {@code LISTEN} connection (default: the
-     * {@link #jdbcUrl}). Point it past PgBouncer, at PostgreSQL itself.
+     * Sets the JDBC URL of the dedicated PostgreSQL {@code LISTEN} connection (default: the {@link
+     * #jdbcUrl}). Point it past PgBouncer, at PostgreSQL itself.
      *
      * @param url a {@code jdbc:postgresql:} URL
      * @return this builder
@@ -673,8 +763,8 @@ public final class JdbiFlagStore implements FlagStore {
     }
 
     /**
-     * Sets a data source for the dedicated PostgreSQL {@code LISTEN} connection; the store holds one
-     * connection from it for as long as it subscribes. Do not pass your main pool.
+     * Sets a data source for the dedicated PostgreSQL {@code LISTEN} connection; the store holds
+     * one connection from it for as long as it subscribes. Do not pass your main pool.
      *
      * @param dataSource the data source
      * @return this builder
@@ -687,8 +777,8 @@ public final class JdbiFlagStore implements FlagStore {
     }
 
     /**
-     * Sets how many connections the internal pool of a store created from a JDBC URL keeps open while
-     * idle (default 4); under load the pool grows to {@code max(4, max)} connections.
+     * Sets how many connections the internal pool of a store created from a JDBC URL keeps open
+     * while idle (default 4); under load the pool grows to {@code max(4, max)} connections.
      *
      * @param max 1 or more
      * @return this builder
@@ -713,22 +803,30 @@ public final class JdbiFlagStore implements FlagStore {
      */
     public JdbiFlagStore build() {
       if ((jdbcUrl == null) == (dataSource == null)) {
-        throw new IllegalStateException(jdbcUrl == null
-            ? "missing jdbcUrl or dataSource" : "set only one of jdbcUrl and dataSource");
+        throw new IllegalStateException(
+            jdbcUrl == null
+                ? "missing jdbcUrl or dataSource"
+                : "set only one of jdbcUrl and dataSource");
       }
       HikariDataSource pool = jdbcUrl == null ? null : openPool();
       try {
         Jdbi jdbi = Jdbi.create(pool != null ? pool : dataSource);
         jdbi.installPlugin(new SqlObjectPlugin());
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        jdbi.getConfig(StatementExceptions.class)
+            .setMessageRendering(StatementExceptions.MessageRendering.NONE);
         Dialect detected = dialect != null ? dialect : jdbi.withHandle(Builder::detect);
         SqlDialect unit = SqlDialect.of(detected);
         unit.configure(jdbi);
         jdbi.useHandle(unit::prepare);
         new SchemaMigrator(jdbi, unit).apply(schemaMode);
-        PgChangeListener listener = detected == Dialect.POSTGRESQL && !pollingOnly ? listener() : null;
-        LOG.info("tenantflags store on {} ready{}", detected,
-            detected == Dialect.POSTGRESQL ? (listener == null ? " (polling only)" : " (LISTEN/NOTIFY)") : "");
+        PgChangeListener listener =
+            detected == Dialect.POSTGRESQL && !pollingOnly ? listener() : null;
+        LOG.info(
+            "tenantflags store on {} ready{}",
+            detected,
+            detected == Dialect.POSTGRESQL
+                ? (listener == null ? " (polling only)" : " (LISTEN/NOTIFY)")
+                : "");
         return new JdbiFlagStore(jdbi, unit, pool, listener);
       } catch (JdbiException e) {
         closeQuietly(pool);
@@ -746,15 +844,20 @@ public final class JdbiFlagStore implements FlagStore {
         // The first connection failed: the database is down, or refused the credentials.
         throw new FlagStoreException("cannot open the flag store: " + describe(e), e);
       } catch (RuntimeException e) {
-        // Hikari found no driver for the URL (its message masks passwords, ours names no URL at all).
-        throw new FlagStoreException("cannot open the flag store: no JDBC driver accepts jdbcUrl ("
-            + describe(e) + "); is the driver on the class path?", e);
+        // Hikari found no driver for the URL (its message masks passwords, ours names no URL at
+        // all).
+        throw new FlagStoreException(
+            "cannot open the flag store: no JDBC driver accepts jdbcUrl ("
+                + describe(e)
+                + "); is the driver on the class path?",
+            e);
       }
     }
 
     private static Dialect detect(Handle handle) {
       try {
-        return Dialect.fromProductName(handle.getConnection().getMetaData().getDatabaseProductName());
+        return Dialect.fromProductName(
+            handle.getConnection().getMetaData().getDatabaseProductName());
       } catch (SQLException e) {
         throw new FlagStoreException("cannot read the database product name: " + describe(e), e);
       }
@@ -766,7 +869,9 @@ public final class JdbiFlagStore implements FlagStore {
       }
       String url = listenerUrl != null ? listenerUrl : jdbcUrl;
       if (url == null) {
-        LOG.info("no listener URL or data source for PostgreSQL LISTEN; clients poll the change version");
+        LOG.info(
+            "no listener URL or data source for PostgreSQL LISTEN; clients poll the change"
+                + " version");
         return null;
       }
       Properties props = properties();

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * A connection that delivered nothing for a while is checked with isValid(), so a silently dropped
  * TCP connection is noticed. Outage and recovery are logged once each.
  */
-/** Delivers PostgreSQL {@code NOTIFY tenantflags, '<environment>:<version>'} messages to subscribers. */
+/**
+ * Delivers PostgreSQL {@code NOTIFY tenantflags, '<environment>:<version>'} messages to
+ * subscribers.
+ */
 final class PgChangeListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgChangeListener.class);
   private static final String CHANNEL = "tenantflags";
@@ -73,7 +76,7 @@ final class PgChangeListener implements AutoCloseable {
     };
   }
 
-  @java.lang.Override
+  @Override
   public void close() {
     Thread t;
     synchronized (lifecycle) {
@@ -120,7 +123,8 @@ final class PgChangeListener implements AutoCloseable {
           break;
         }
         if (!down) {
-          LOG.warn("change notification connection lost; reconnecting with backoff: {}", e.toString());
+          LOG.warn(
+              "change notification connection lost; reconnecting with backoff: {}", e.toString());
           down = true;
         }
       } finally {
@@ -157,7 +161,8 @@ final class PgChangeListener implements AutoCloseable {
 
   /** Tells every subscriber the current version, covering notifications lost while disconnected. */
   private void resynchronise(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT change_version FROM tf_environments WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT change_version FROM tf_environments WHERE name = ?")) {
       for (Map.Entry<String, List<LongConsumer>> e : subscribers.entrySet()) {
         if (e.getValue().isEmpty()) {
           continue;

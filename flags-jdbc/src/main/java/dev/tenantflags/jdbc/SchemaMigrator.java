@@ -38,14 +38,19 @@ final class SchemaMigrator {
   /** One migration file. */
   record Migration(int version, String name) {
     String resource(Dialect dialect) {
-      return "/dev/tenantflags/jdbc/schema/" + dialect.directory() + "/V" + version + "__" + name + ".sql";
+      return "/dev/tenantflags/jdbc/schema/"
+          + dialect.directory()
+          + "/V"
+          + version
+          + "__"
+          + name
+          + ".sql";
     }
   }
 
   /** Every migration, oldest first. */
-  static final List<Migration> MIGRATIONS = List.of(
-      new Migration(1, "initial"),
-      new Migration(2, "change_log"));
+  static final List<Migration> MIGRATIONS =
+      List.of(new Migration(1, "initial"), new Migration(2, "change_log"));
 
   /** The schema version this library needs. */
   static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
@@ -63,7 +68,7 @@ final class SchemaMigrator {
     switch (mode) {
       case MIGRATE -> migrate(CURRENT_VERSION);
       case VALIDATE -> validate();
-      case NONE -> { }
+      case NONE -> {}
     }
   }
 
@@ -85,8 +90,10 @@ final class SchemaMigrator {
   private int migrateLocked(Handle handle, int target) {
     int current = currentVersion(handle);
     if (current > CURRENT_VERSION) {
-      LOG.warn("database schema version {} is newer than this flags-jdbc knows ({}); applying nothing",
-          current, CURRENT_VERSION);
+      LOG.warn(
+          "database schema version {} is newer than this flags-jdbc knows ({}); applying nothing",
+          current,
+          CURRENT_VERSION);
       return current;
     }
     for (Migration m : MIGRATIONS) {
@@ -94,17 +101,20 @@ final class SchemaMigrator {
         continue;
       }
       List<String> statements = statements(read(m.resource(dialect.dialect())));
-      Runnable apply = () -> {
-        for (String sql : statements) {
-          handle.execute(sql);
-        }
-        handle.createUpdate("INSERT INTO tf_schema_version (version, description, applied_at)"
-                + " VALUES (:version, :description, :at)")
-            .bind("version", m.version())
-            .bind("description", m.name())
-            .bind("at", System.currentTimeMillis())
-            .execute();
-      };
+      Runnable apply =
+          () -> {
+            for (String sql : statements) {
+              handle.execute(sql);
+            }
+            handle
+                .createUpdate(
+                    "INSERT INTO tf_schema_version (version, description, applied_at)"
+                        + " VALUES (:version, :description, :at)")
+                .bind("version", m.version())
+                .bind("description", m.name())
+                .bind("at", System.currentTimeMillis())
+                .execute();
+          };
       try {
         if (dialect.migrationInTransaction()) {
           handle.useTransaction(h -> apply.run());
@@ -130,18 +140,27 @@ final class SchemaMigrator {
       throw new FlagStoreException("schema validation failed: " + e.getMessage(), e);
     }
     if (current == 0) {
-      throw new FlagStoreException("schema validation failed: the database has no tenantflags schema"
-          + " (table tf_schema_version is missing or empty); this flags-jdbc needs schema version "
-          + CURRENT_VERSION + ". Start with SchemaMode.MIGRATE, or apply the DDL printed by"
-          + " JdbiFlagStore.ddl(Dialect." + dialect.dialect() + ")");
+      throw new FlagStoreException(
+          "schema validation failed: the database has no tenantflags schema (table"
+              + " tf_schema_version is missing or empty); this flags-jdbc needs schema version "
+              + CURRENT_VERSION
+              + ". Start with SchemaMode.MIGRATE, or apply the DDL printed by"
+              + " JdbiFlagStore.ddl(Dialect."
+              + dialect.dialect()
+              + ")");
     }
     if (current != CURRENT_VERSION) {
-      throw new FlagStoreException("schema validation failed: the database has tenantflags schema version "
-          + current + ", this flags-jdbc needs " + CURRENT_VERSION
-          + (current < CURRENT_VERSION
-              ? ". Start with SchemaMode.MIGRATE, or apply the missing migrations from JdbiFlagStore.ddl(Dialect."
-                  + dialect.dialect() + ")"
-              : "; upgrade flags-jdbc"));
+      throw new FlagStoreException(
+          "schema validation failed: the database has tenantflags schema version "
+              + current
+              + ", this flags-jdbc needs "
+              + CURRENT_VERSION
+              + (current < CURRENT_VERSION
+                  ? ". Start with SchemaMode.MIGRATE, or apply the missing migrations from"
+                      + " JdbiFlagStore.ddl(Dialect."
+                      + dialect.dialect()
+                      + ")"
+                  : "; upgrade flags-jdbc"));
     }
   }
 
@@ -150,12 +169,14 @@ final class SchemaMigrator {
     if (!versionTableExists(handle)) {
       return 0;
     }
-    Integer version = handle.createQuery("SELECT MAX(version) FROM tf_schema_version").mapTo(Integer.class).one();
+    Integer version =
+        handle.createQuery("SELECT MAX(version) FROM tf_schema_version").mapTo(Integer.class).one();
     return version == null ? 0 : version;
   }
 
   private static boolean versionTableExists(Handle handle) {
-    // A probe query rather than DatabaseMetaData, which searches every schema of the database. A failed
+    // A probe query rather than DatabaseMetaData, which searches every schema of the database. A
+    // failed
     // query would poison an open PostgreSQL transaction, hence the savepoint when one is open.
     boolean inTransaction = handle.isInTransaction();
     if (inTransaction) {
@@ -175,10 +196,15 @@ final class SchemaMigrator {
     }
   }
 
-  /** Returns the DDL of every migration with its version-table insert, for a DBA to apply by hand. */
+  /**
+   * Returns the DDL of every migration with its version-table insert, for a DBA to apply by hand.
+   */
   static String ddl(Dialect dialect) {
     StringBuilder out = new StringBuilder();
-    out.append("-- tenantflags schema version ").append(CURRENT_VERSION).append(" for ").append(dialect)
+    out.append("-- tenantflags schema version ")
+        .append(CURRENT_VERSION)
+        .append(" for ")
+        .append(dialect)
         .append(". Apply in order; each statement ends with ';'.\n");
     for (Migration m : MIGRATIONS) {
       out.append("\n-- ---- V").append(m.version()).append("__").append(m.name()).append(" ----\n");
@@ -186,7 +212,10 @@ final class SchemaMigrator {
         out.append(sql).append(";\n");
       }
       out.append("INSERT INTO tf_schema_version (version, description, applied_at) VALUES (")
-          .append(m.version()).append(", '").append(m.name()).append("', 0);\n");
+          .append(m.version())
+          .append(", '")
+          .append(m.name())
+          .append("', 0);\n");
     }
     return out.toString();
   }

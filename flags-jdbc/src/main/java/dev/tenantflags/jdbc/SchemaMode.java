@@ -12,8 +12,8 @@ public enum SchemaMode {
    */
   MIGRATE,
   /**
-   * Checks that the schema is at exactly the version this library needs and fails start-up otherwise;
-   * for databases whose DBA applies the DDL ({@link JdbiFlagStore#ddl(Dialect)}).
+   * Checks that the schema is at exactly the version this library needs and fails start-up
+   * otherwise; for databases whose DBA applies the DDL ({@link JdbiFlagStore#ddl(Dialect)}).
    */
   VALIDATE,
   /** Touches nothing and checks nothing. */

@@ -16,7 +16,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The internal HikariCP pool of stores created from a JDBC URL, on real SQLite, H2 and PostgreSQL. */
+/**
+ * The internal HikariCP pool of stores created from a JDBC URL, on real SQLite, H2 and PostgreSQL.
+ */
 final class ConnectionPoolTest {
   @TempDir Path dir;
 
@@ -36,8 +38,16 @@ final class ConnectionPoolTest {
 
   @Test
   void build_maxIdleConnections_setsMinimumIdleAndAtLeastFourMaximum() {
-    try (JdbiFlagStore two = JdbiFlagStore.builder().jdbcUrl(TestDatabases.h2Url(dir)).maxIdleConnections(2).build();
-        JdbiFlagStore nine = JdbiFlagStore.builder().jdbcUrl(TestDatabases.h2Url(dir)).maxIdleConnections(9).build()) {
+    try (JdbiFlagStore two =
+            JdbiFlagStore.builder()
+                .jdbcUrl(TestDatabases.h2Url(dir))
+                .maxIdleConnections(2)
+                .build();
+        JdbiFlagStore nine =
+            JdbiFlagStore.builder()
+                .jdbcUrl(TestDatabases.h2Url(dir))
+                .maxIdleConnections(9)
+                .build()) {
       assertThat(two.ownedPool().getPoolName()).isEqualTo("tenantflags-h2");
       assertThat(two.ownedPool().getMinimumIdle()).isEqualTo(2);
       assertThat(two.ownedPool().getMaximumPoolSize()).isEqualTo(4);
@@ -54,9 +64,16 @@ final class ConnectionPoolTest {
         assertThat(store.ownedPool()).isNull();
       }
       assertThat(mine.isClosed()).isFalse();
-      int version = Jdbi.create(mine).withHandle(h -> h.createQuery("SELECT MAX(version) FROM tf_schema_version")
-          .mapTo(Integer.class).one());
-      assertThat(version).as("still usable after the store closed").isEqualTo(SchemaMigrator.CURRENT_VERSION);
+      int version =
+          Jdbi.create(mine)
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT MAX(version) FROM tf_schema_version")
+                          .mapTo(Integer.class)
+                          .one());
+      assertThat(version)
+          .as("still usable after the store closed")
+          .isEqualTo(SchemaMigrator.CURRENT_VERSION);
     }
   }
 
@@ -75,22 +92,27 @@ final class ConnectionPoolTest {
   @Test
   void build_sqliteUrl_databaseIsInWalMode() {
     try (JdbiFlagStore store = JdbiFlagStore.create(TestDatabases.sqliteUrl(dir))) {
-      String mode = Jdbi.create(store.ownedPool()).withHandle(h ->
-          h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
+      String mode =
+          Jdbi.create(store.ownedPool())
+              .withHandle(h -> h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
       assertThat(mode).isEqualToIgnoringCase("wal");
     }
   }
 
   @Test
   void build_nothingListensOnThePort_failsAtOnceWithFlagStoreException() {
-    String url = "jdbc:postgresql://127.0.0.1:" + TestDatabases.freePort() + "/postgres?user=postgres&password=hunter2";
+    String url =
+        "jdbc:postgresql://127.0.0.1:"
+            + TestDatabases.freePort()
+            + "/postgres?user=postgres&password=hunter2";
     long start = System.nanoTime();
     assertThatThrownBy(() -> JdbiFlagStore.create(url))
         .isInstanceOf(FlagStoreException.class)
         .hasMessageStartingWith("cannot open the flag store")
         .hasMessageContaining("SQLState 08001")
         .hasMessageNotContaining("hunter2");
-    // Generous: a refused connection is not waited on for Hikari's connection timeout, let alone 30 s.
+    // Generous: a refused connection is not waited on for Hikari's connection timeout, let alone 30
+    // s.
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
   }
 
@@ -105,16 +127,28 @@ final class ConnectionPoolTest {
   @Test
   void guard_pooledConnectionsKilledByTheServer_readRetriesOnAFreshConnection() {
     String application = "tf-" + UUID.randomUUID();
-    try (TestDatabases.TestDb db = TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
-        JdbiFlagStore store = JdbiFlagStore.builder().jdbcUrl(db.url() + "&ApplicationName=" + application)
-            .pollingOnly(true).build()) {
+    try (TestDatabases.TestDb db =
+            TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
+        JdbiFlagStore store =
+            JdbiFlagStore.builder()
+                .jdbcUrl(db.url() + "&ApplicationName=" + application)
+                .pollingOnly(true)
+                .build()) {
       List<Environment> before = store.environments();
-      // Kill this pool's sessions the way a database shutdown does (SQLState 57P01), then read at once,
-      // inside Hikari's window in which it hands out a recently used connection without validating it.
-      int killed = Jdbi.create(TestDatabases.embeddedPostgresUrl()).withHandle(h -> h.createQuery(
-              "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                  + " WHERE application_name = :app) AS t")
-          .bind("app", application).mapTo(Integer.class).one());
+      // Kill this pool's sessions the way a database shutdown does (SQLState 57P01), then read at
+      // once,
+      // inside Hikari's window in which it hands out a recently used connection without validating
+      // it.
+      int killed =
+          Jdbi.create(TestDatabases.embeddedPostgresUrl())
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM"
+                                  + " pg_stat_activity WHERE application_name = :app) AS t")
+                          .bind("app", application)
+                          .mapTo(Integer.class)
+                          .one());
       assertThat(killed).isPositive();
       assertThat(store.environments()).as("the read after the kill").isEqualTo(before);
       assertThat(store.environments()).as("and the next one").isEqualTo(before);

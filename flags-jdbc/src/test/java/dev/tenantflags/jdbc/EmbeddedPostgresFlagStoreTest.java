@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 final class EmbeddedPostgresFlagStoreTest extends JdbcStoreContract {
   private TestDatabases.TestDb db;
 
-  @java.lang.Override
+  @Override
   protected String url() {
     if (db == null) {
       db = TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
@@ -15,12 +15,12 @@ final class EmbeddedPostgresFlagStoreTest extends JdbcStoreContract {
     return db.url();
   }
 
-  @java.lang.Override
+  @Override
   protected String auditFailureDdl() {
     return "ALTER TABLE tf_audit ADD CONSTRAINT tf_test_boom CHECK (change_comment <> 'boom')";
   }
 
-  @java.lang.Override
+  @Override
   protected void dropDatabase() {
     db.close();
   }
@@ -28,11 +28,11 @@ final class EmbeddedPostgresFlagStoreTest extends JdbcStoreContract {
   @Test
   void create_postgres_subscribesUnlessPollingOnly() throws Exception {
     assertThat(((JdbiFlagStore) store).dialect()).isEqualTo(Dialect.POSTGRESQL);
-    var subscription = store.subscribe(ENV, v -> { });
+    var subscription = store.subscribe(ENV, v -> {});
     assertThat(subscription).isPresent();
     subscription.get().close();
     try (JdbiFlagStore polling = JdbiFlagStore.builder().jdbcUrl(url()).pollingOnly(true).build()) {
-      assertThat(polling.subscribe(ENV, v -> { })).isEmpty();
+      assertThat(polling.subscribe(ENV, v -> {})).isEmpty();
     }
   }
 }

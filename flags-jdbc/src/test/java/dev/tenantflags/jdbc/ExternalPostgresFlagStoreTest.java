@@ -10,10 +10,12 @@ final class ExternalPostgresFlagStoreTest extends JdbcStoreContract {
 
   @BeforeAll
   static void requireServer() {
-    assumeTrue(TestDatabases.PG_URL != null && !TestDatabases.PG_URL.isBlank(), "FLAGS_TEST_PG_URL is not set");
+    assumeTrue(
+        TestDatabases.PG_URL != null && !TestDatabases.PG_URL.isBlank(),
+        "FLAGS_TEST_PG_URL is not set");
   }
 
-  @java.lang.Override
+  @Override
   protected String url() {
     if (db == null) {
       db = TestDatabases.freshPostgres(TestDatabases.PG_URL);
@@ -21,12 +23,12 @@ final class ExternalPostgresFlagStoreTest extends JdbcStoreContract {
     return db.url();
   }
 
-  @java.lang.Override
+  @Override
   protected String auditFailureDdl() {
     return "ALTER TABLE tf_audit ADD CONSTRAINT tf_test_boom CHECK (change_comment <> 'boom')";
   }
 
-  @java.lang.Override
+  @Override
   protected void dropDatabase() {
     db.close();
   }

@@ -9,12 +9,12 @@ import org.junit.jupiter.api.io.TempDir;
 final class H2FlagStoreTest extends JdbcStoreContract {
   @TempDir Path dir;
 
-  @java.lang.Override
+  @Override
   protected String url() {
     return TestDatabases.h2Url(dir);
   }
 
-  @java.lang.Override
+  @Override
   protected String auditFailureDdl() {
     return "ALTER TABLE tf_audit ADD CONSTRAINT tf_test_boom CHECK (change_comment <> 'boom')";
   }
@@ -22,6 +22,6 @@ final class H2FlagStoreTest extends JdbcStoreContract {
   @Test
   void create_h2_detectsDialectAndDoesNotPush() {
     assertThat(((JdbiFlagStore) store).dialect()).isEqualTo(Dialect.H2);
-    assertThat(store.subscribe(ENV, v -> { })).isEmpty();
+    assertThat(store.subscribe(ENV, v -> {})).isEmpty();
   }
 }

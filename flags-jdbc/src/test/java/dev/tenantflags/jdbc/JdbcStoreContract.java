@@ -9,8 +9,8 @@ import dev.tenantflags.AuditQuery;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagConflictException;
 import dev.tenantflags.FlagState;
-import dev.tenantflags.Override;
 import dev.tenantflags.Scope;
+import dev.tenantflags.TenantOverride;
 import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.FlagStoreContract;
@@ -29,21 +29,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SPI contract plus what only a SQL store must prove: exact strings, lost updates, atomic audit,
- * the change log. Subclasses give a fresh database per test.
+ * The SPI contract plus what only a SQL store must prove: exact strings, lost updates, atomic
+ * audit, the change log. Subclasses give a fresh database per test.
  */
 abstract class JdbcStoreContract extends FlagStoreContract {
 
   /** The JDBC URL of this test's fresh database. */
   protected abstract String url();
 
-  /** SQL that makes inserting an audit row whose comment is {@code boom} fail inside the database. */
+  /**
+   * SQL that makes inserting an audit row whose comment is {@code boom} fail inside the database.
+   */
   protected abstract String auditFailureDdl();
 
   /** Releases the test's database. */
   protected void dropDatabase() {}
 
-  @java.lang.Override
+  @Override
   protected FlagStore newStore() {
     return JdbiFlagStore.create(url());
   }
@@ -62,22 +64,39 @@ abstract class JdbcStoreContract extends FlagStoreContract {
   void tenantIds_oddCharactersAndMaximumLength_roundTripExactly() {
     create(flag("odd_key.with-all_chars.0123456789", 1));
     create(flag("k" + "x".repeat(63), 1));
-    List<String> ids = List.of(
-        "it's \"quoted\"", "100%", "a_c", "back\\slash", "tab\there", "ключ", "中文テナント", "emoji\ud83d\ude00",
-        "e\u0301", "\u00e9", "t".repeat(256), "\u00e9".repeat(256), "\ud83d\ude00".repeat(128), " lead", "%", "_");
+    List<String> ids =
+        List.of(
+            "it's \"quoted\"",
+            "100%",
+            "a_c",
+            "back\\slash",
+            "tab\there",
+            "ключ",
+            "中文テナント",
+            "emoji\ud83d\ude00",
+            "e\u0301",
+            "\u00e9",
+            "t".repeat(256),
+            "\u00e9".repeat(256),
+            "\ud83d\ude00".repeat(128),
+            " lead",
+            "%",
+            "_");
     for (String id : ids) {
       put("odd_key.with-all_chars.0123456789", id, true);
       put("k" + "x".repeat(63), id, false);
     }
     for (String id : ids) {
-      assertThat(store.loadTenantOverrides(ENV, id)).as(id)
-          .extracting(Override::tenantId, Override::flagKey)
+      assertThat(store.loadTenantOverrides(ENV, id))
+          .as(id)
+          .extracting(TenantOverride::tenantId, TenantOverride::flagKey)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple(id, "k" + "x".repeat(63)),
               org.assertj.core.groups.Tuple.tuple(id, "odd_key.with-all_chars.0123456789"));
     }
     assertThat(store.loadFlagOverrides(ENV, "odd_key.with-all_chars.0123456789"))
-        .extracting(Override::tenantId).containsExactlyInAnyOrderElementsOf(ids);
+        .extracting(TenantOverride::tenantId)
+        .containsExactlyInAnyOrderElementsOf(ids);
     assertThat(store.audit(new AuditQuery(ENV, null, null, "%", null, 100))).hasSize(2);
     assertThat(store.audit(new AuditQuery(ENV, null, null, "_", null, 100))).hasSize(2);
   }
@@ -90,7 +109,9 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     put("a", "acmé", false);
     put("a", "acme\u0301", false);
     assertThat(store.loadFlagOverrides(ENV, "a")).hasSize(4);
-    assertThat(store.loadTenantOverrides(ENV, "acme")).extracting(Override::enabled).containsExactly(true);
+    assertThat(store.loadTenantOverrides(ENV, "acme"))
+        .extracting(TenantOverride::enabled)
+        .containsExactly(true);
     assertThat(store.loadTenantOverrides(ENV, "Acme")).isEmpty();
   }
 
@@ -98,18 +119,21 @@ abstract class JdbcStoreContract extends FlagStoreContract {
   void flag_oddScopeTagsAndMetadata_roundTripExactly() {
     Instant at = Instant.ofEpochMilli(1_700_000_000_123L);
     String odd = "x'; DROP TABLE tf_flags; --\"%_\\\u00e9\ud83d\ude00";
-    Flag f = Flag.of("scoped").withState(FlagState.TARGETED)
-        .withScope(Scope.of("tenant", odd, "t".repeat(256)).with("plan", List.of("pro")))
-        .withTags(Set.of(odd.substring(0, 20), "beta"))
-        .withRolloutBasisPoints(1)
-        .withVersion(1, at, odd);
+    Flag f =
+        Flag.of("scoped")
+            .withState(FlagState.TARGETED)
+            .withScope(Scope.of("tenant", odd, "t".repeat(256)).with("plan", List.of("pro")))
+            .withTags(Set.of(odd.substring(0, 20), "beta"))
+            .withRolloutBasisPoints(1)
+            .withVersion(1, at, odd);
     create(f);
     assertThat(store.loadFlag(ENV, "scoped")).contains(f);
     assertThat(store.loadFlag(ENV, "scoped").get().updatedAt()).isEqualTo(at);
   }
 
   @Test
-  void updateFlag_eightThreadsSameExpectedVersion_exactlyOneWinsWithOneAuditEntry() throws Exception {
+  void updateFlag_eightThreadsSameExpectedVersion_exactlyOneWinsWithOneAuditEntry()
+      throws Exception {
     create(flag("contended", 1));
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -119,18 +143,23 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     try {
       for (int i = 0; i < threads; i++) {
         String description = "writer " + i;
-        results.add(pool.submit(() -> {
-          start.await();
-          try {
-            store.updateFlag(ENV, flag("contended", 2).withDescription(description), 1,
-                entry(AuditAction.FLAG_UPDATED, "contended", null, description));
-            return true;
-          } catch (FlagConflictException e) {
-            assertThat(e.kind()).isEqualTo(FlagConflictException.Kind.STALE_VERSION);
-            stale.incrementAndGet();
-            return false;
-          }
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  try {
+                    store.updateFlag(
+                        ENV,
+                        flag("contended", 2).withDescription(description),
+                        1,
+                        entry(AuditAction.FLAG_UPDATED, "contended", null, description));
+                    return true;
+                  } catch (FlagConflictException e) {
+                    assertThat(e.kind()).isEqualTo(FlagConflictException.Kind.STALE_VERSION);
+                    stale.incrementAndGet();
+                    return false;
+                  }
+                }));
       }
       start.countDown();
       int wins = 0;
@@ -144,8 +173,10 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     } finally {
       pool.shutdownNow();
     }
-    List<AuditEntry> updates = store.audit(new AuditQuery(ENV, "contended", null, null, null, 100)).stream()
-        .filter(e -> e.action() == AuditAction.FLAG_UPDATED).toList();
+    List<AuditEntry> updates =
+        store.audit(new AuditQuery(ENV, "contended", null, null, null, 100)).stream()
+            .filter(e -> e.action() == AuditAction.FLAG_UPDATED)
+            .toList();
     assertThat(updates).hasSize(1);
     Flag stored = store.loadFlag(ENV, "contended").orElseThrow();
     assertThat(stored.version()).isEqualTo(2);
@@ -160,25 +191,40 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     long version = store.changeVersion(ENV);
     int audits = store.audit(AuditQuery.recent(ENV, 100)).size();
 
-    assertThatThrownBy(() -> store.updateFlag(ENV, flag("guarded", 2).withState(FlagState.ON), 1,
-            entry(AuditAction.FLAG_UPDATED, "guarded", null, "boom")))
+    assertThatThrownBy(
+            () ->
+                store.updateFlag(
+                    ENV,
+                    flag("guarded", 2).withState(FlagState.ON),
+                    1,
+                    entry(AuditAction.FLAG_UPDATED, "guarded", null, "boom")))
         .isInstanceOf(FlagStoreException.class)
         .hasMessageStartingWith("update flag failed")
         .hasMessageNotContaining("boom");
-    assertThatThrownBy(() -> store.putOverride(ENV, new Override("guarded", "acme", false, false, null, now(), "t"),
-            entry(AuditAction.OVERRIDE_SET, "guarded", "acme", "boom")))
+    assertThatThrownBy(
+            () ->
+                store.putOverride(
+                    ENV,
+                    new TenantOverride("guarded", "acme", false, false, null, now(), "t"),
+                    entry(AuditAction.OVERRIDE_SET, "guarded", "acme", "boom")))
         .isInstanceOf(FlagStoreException.class);
 
     Flag stored = store.loadFlag(ENV, "guarded").orElseThrow();
     assertThat(stored.state()).isEqualTo(FlagState.OFF);
     assertThat(stored.version()).isEqualTo(1);
-    assertThat(store.loadTenantOverrides(ENV, "acme")).extracting(Override::enabled).containsExactly(true);
+    assertThat(store.loadTenantOverrides(ENV, "acme"))
+        .extracting(TenantOverride::enabled)
+        .containsExactly(true);
     assertThat(store.changeVersion(ENV)).isEqualTo(version);
     assertThat(store.audit(AuditQuery.recent(ENV, 100))).hasSize(audits);
     assertThat(store.changesSince(ENV, version).tenantIds()).isEmpty();
 
     // The store still works after the rolled-back transactions.
-    store.updateFlag(ENV, flag("guarded", 2).withState(FlagState.ON), 1, entry(AuditAction.FLAG_UPDATED, "guarded", null, "fine"));
+    store.updateFlag(
+        ENV,
+        flag("guarded", 2).withState(FlagState.ON),
+        1,
+        entry(AuditAction.FLAG_UPDATED, "guarded", null, "fine"));
     assertThat(store.loadFlag(ENV, "guarded").orElseThrow().state()).isEqualTo(FlagState.ON);
   }
 
@@ -195,7 +241,8 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     assertThat(changes.complete()).isTrue();
     assertThat(changes.version()).isEqualTo(v0 + 4);
     assertThat(changes.tenantIds()).containsExactlyInAnyOrder("acme", "globex");
-    assertThat(store.changesSince(ENV, v0 + 2).tenantIds()).containsExactlyInAnyOrder("acme", "globex");
+    assertThat(store.changesSince(ENV, v0 + 2).tenantIds())
+        .containsExactlyInAnyOrder("acme", "globex");
     assertThat(store.changesSince(ENV, v0 + 3).tenantIds()).containsExactly("acme");
   }
 
@@ -204,7 +251,10 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     create(flag("a", 1));
     put("a", "acme", true);
     long before = store.changeVersion(ENV);
-    store.deleteEnvironment(ENV, new AuditEntry(0, now(), "t", AuditAction.ENVIRONMENT_DELETED, ENV, null, null, null, null, null));
+    store.deleteEnvironment(
+        ENV,
+        new AuditEntry(
+            0, now(), "t", AuditAction.ENVIRONMENT_DELETED, ENV, null, null, null, null, null));
     ChangeSet changes = store.changesSince(ENV, before);
     assertThat(changes.complete()).isFalse();
     assertThat(changes.version()).isGreaterThan(before);

@@ -29,7 +29,8 @@ final class MigrationTest {
 
   @Test
   void migrate_emptyPostgres_reachesCurrentVersion() {
-    try (TestDatabases.TestDb db = TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
+    try (TestDatabases.TestDb db =
+            TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
         JdbiFlagStore store = JdbiFlagStore.create(db.url())) {
       assertThat(store.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION).isEqualTo(2);
     }
@@ -37,7 +38,8 @@ final class MigrationTest {
 
   @Test
   void migrate_postgresAtV1WithData_reachesCurrentVersionKeepingData() {
-    try (TestDatabases.TestDb db = TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
+    try (TestDatabases.TestDb db =
+        TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
       migrateFromV1(db.url(), Dialect.POSTGRESQL);
     }
   }
@@ -55,17 +57,22 @@ final class MigrationTest {
   private static void migrateFromV1(String url, Dialect dialect) {
     Jdbi jdbi = Jdbi.create(url).installPlugin(new SqlObjectPlugin());
     assertThat(new SchemaMigrator(jdbi, SqlDialect.of(dialect)).migrate(1)).isEqualTo(1);
-    jdbi.useHandle(h -> {
-      h.execute("INSERT INTO tf_environments (name, protected, deleted, change_version) VALUES ('staging', FALSE, FALSE, 7)");
-      h.execute("INSERT INTO tf_flags (environment, flag_key, description, state, rollout_bp, scope, prerequisites,"
-          + " tenant_editable, tags, archived, version) VALUES ('staging', 'old', 'from v1', 'ON', 0, '{}', '[]', FALSE,"
-          + " '[]', FALSE, 3)");
-    });
+    jdbi.useHandle(
+        h -> {
+          h.execute(
+              "INSERT INTO tf_environments (name, protected, deleted, change_version) VALUES"
+                  + " ('staging', FALSE, FALSE, 7)");
+          h.execute(
+              "INSERT INTO tf_flags (environment, flag_key, description, state, rollout_bp, scope,"
+                  + " prerequisites, tenant_editable, tags, archived, version) VALUES ('staging',"
+                  + " 'old', 'from v1', 'ON', 0, '{}', '[]', FALSE, '[]', FALSE, 3)");
+        });
     try (JdbiFlagStore store = JdbiFlagStore.create(url)) {
       assertThat(store.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION);
       assertThat(store.loadFlag("staging", "old").orElseThrow().description()).isEqualTo("from v1");
       assertThat(store.changeVersion("staging")).isEqualTo(7);
-      // Versions before the change log existed cannot be accounted for: the client must drop everything.
+      // Versions before the change log existed cannot be accounted for: the client must drop
+      // everything.
       assertThat(store.changesSince("staging", 5).complete()).isFalse();
       store.createFlag("staging", Flag.of("new").withVersion(1, now(), "t"), audit("staging"));
       assertThat(store.changesSince("staging", 7).complete()).isTrue();
@@ -74,7 +81,8 @@ final class MigrationTest {
 
   @Test
   void migrate_fourPostgresStoresAtOnce_allComeUpAndApplyOnce() throws Exception {
-    try (TestDatabases.TestDb db = TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
+    try (TestDatabases.TestDb db =
+        TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
       concurrentStart(db.url());
     }
   }
@@ -96,10 +104,11 @@ final class MigrationTest {
     List<Future<JdbiFlagStore>> futures = new ArrayList<>();
     try {
       for (int i = 0; i < n; i++) {
-        Callable<JdbiFlagStore> start = () -> {
-          go.await();
-          return JdbiFlagStore.create(url);
-        };
+        Callable<JdbiFlagStore> start =
+            () -> {
+              go.await();
+              return JdbiFlagStore.create(url);
+            };
         futures.add(pool.submit(start));
       }
       go.countDown();
@@ -110,8 +119,13 @@ final class MigrationTest {
       for (JdbiFlagStore s : stores) {
         assertThat(s.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION);
       }
-      int rows = Jdbi.create(url).withHandle(h ->
-          h.createQuery("SELECT COUNT(*) FROM tf_schema_version").mapTo(Integer.class).one());
+      int rows =
+          Jdbi.create(url)
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT COUNT(*) FROM tf_schema_version")
+                          .mapTo(Integer.class)
+                          .one());
       assertThat(rows).isEqualTo(SchemaMigrator.MIGRATIONS.size());
       stores.forEach(JdbiFlagStore::close);
     } finally {
@@ -121,8 +135,12 @@ final class MigrationTest {
 
   @Test
   void validate_emptyDatabase_failsNamingTheFix() {
-    assertThatThrownBy(() -> JdbiFlagStore.builder().jdbcUrl(TestDatabases.sqliteUrl(dir))
-            .schemaMode(SchemaMode.VALIDATE).build())
+    assertThatThrownBy(
+            () ->
+                JdbiFlagStore.builder()
+                    .jdbcUrl(TestDatabases.sqliteUrl(dir))
+                    .schemaMode(SchemaMode.VALIDATE)
+                    .build())
         .isInstanceOf(FlagStoreException.class)
         .hasMessageContaining("no tenantflags schema")
         .hasMessageContaining("SchemaMode.MIGRATE")
@@ -133,28 +151,32 @@ final class MigrationTest {
   void validate_databaseAtV1_failsNamingBothVersions() {
     String url = TestDatabases.sqliteUrl(dir);
     new SchemaMigrator(Jdbi.create(url), SqlDialect.of(Dialect.SQLITE)).migrate(1);
-    assertThatThrownBy(() -> JdbiFlagStore.builder().jdbcUrl(url).schemaMode(SchemaMode.VALIDATE).build())
+    assertThatThrownBy(
+            () -> JdbiFlagStore.builder().jdbcUrl(url).schemaMode(SchemaMode.VALIDATE).build())
         .isInstanceOf(FlagStoreException.class)
         .hasMessageContaining("schema version 1, this flags-jdbc needs 2");
   }
 
   @Test
   void ddl_appliedByHandOnPostgresSqliteH2_passesValidation() {
-    try (TestDatabases.TestDb db = TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
+    try (TestDatabases.TestDb db =
+        TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
       applyDdlThenValidate(db.url(), Dialect.POSTGRESQL);
     }
     applyDdlThenValidate(TestDatabases.sqliteUrl(dir), Dialect.SQLITE);
     applyDdlThenValidate(TestDatabases.h2Url(dir), Dialect.H2);
     for (Dialect d : Dialect.values()) {
-      assertThat(JdbiFlagStore.ddl(d)).contains("CREATE TABLE tf_flags", "CREATE TABLE tf_changes",
-          "INSERT INTO tf_schema_version");
+      assertThat(JdbiFlagStore.ddl(d))
+          .contains(
+              "CREATE TABLE tf_flags", "CREATE TABLE tf_changes", "INSERT INTO tf_schema_version");
     }
   }
 
   private static void applyDdlThenValidate(String url, Dialect dialect) {
     List<String> statements = SchemaMigrator.statements(JdbiFlagStore.ddl(dialect));
     TestDatabases.execute(url, statements.toArray(String[]::new));
-    try (JdbiFlagStore store = JdbiFlagStore.builder().jdbcUrl(url).schemaMode(SchemaMode.VALIDATE).build()) {
+    try (JdbiFlagStore store =
+        JdbiFlagStore.builder().jdbcUrl(url).schemaMode(SchemaMode.VALIDATE).build()) {
       assertThat(store.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION);
       store.createFlag("staging", Flag.of("works").withVersion(1, now(), "t"), audit("staging"));
       assertThat(store.loadFlag("staging", "works")).isPresent();
@@ -163,8 +185,11 @@ final class MigrationTest {
 
   @Test
   void schemaModeNone_emptyDatabase_startsAndFailsOnUse() {
-    try (JdbiFlagStore store = JdbiFlagStore.builder().jdbcUrl(TestDatabases.sqliteUrl(dir))
-        .schemaMode(SchemaMode.NONE).build()) {
+    try (JdbiFlagStore store =
+        JdbiFlagStore.builder()
+            .jdbcUrl(TestDatabases.sqliteUrl(dir))
+            .schemaMode(SchemaMode.NONE)
+            .build()) {
       assertThat(store.schemaVersion()).isZero();
       assertThatThrownBy(() -> store.changeVersion("x"))
           .isInstanceOf(FlagStoreException.class)
@@ -177,6 +202,7 @@ final class MigrationTest {
   }
 
   private static AuditEntry audit(String env) {
-    return new AuditEntry(0, now(), "t", AuditAction.FLAG_CREATED, env, "x", null, null, null, null);
+    return new AuditEntry(
+        0, now(), "t", AuditAction.FLAG_CREATED, env, "x", null, null, null, null);
   }
 }

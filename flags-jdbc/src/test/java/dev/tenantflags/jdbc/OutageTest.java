@@ -28,10 +28,14 @@ final class OutageTest {
   @TempDir Path dataDirectory;
 
   @Test
-  void postgresStopsAndRestarts_clientsServeWithoutErrors_thenRecoverAndSeeMissedChange() throws Exception {
+  void postgresStopsAndRestarts_clientsServeWithoutErrors_thenRecoverAndSeeMissedChange()
+      throws Exception {
     int port = TestDatabases.freePort();
     EmbeddedPostgres pg = TestDatabases.startEmbedded(dataDirectory, port);
-    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&connectTimeout=2&socketTimeout=10";
+    String url =
+        "jdbc:postgresql://127.0.0.1:"
+            + port
+            + "/postgres?user=postgres&connectTimeout=2&socketTimeout=10";
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong errors = new AtomicLong();
     AtomicLong evaluations = new AtomicLong();
@@ -39,52 +43,78 @@ final class OutageTest {
     try (JdbiFlagStore storeA = JdbiFlagStore.create(url);
         JdbiFlagStore storeB = JdbiFlagStore.create(url);
         JdbiFlagStore operator = JdbiFlagStore.create(url)) {
-      operator.createFlag("production", Flag.of("kyc").withState(FlagState.ON).withVersion(1, now(), "op"),
+      operator.createFlag(
+          "production",
+          Flag.of("kyc").withState(FlagState.ON).withVersion(1, now(), "op"),
           audit(AuditAction.FLAG_CREATED));
-      try (FeatureFlags a = client(storeA); FeatureFlags b = client(storeB)) {
-        List<Thread> loops = List.of(a, b).stream().map(client -> {
-          Thread t = new Thread(() -> {
-            while (running.get()) {
-              try {
-                boolean on = client.isEnabled("kyc", TENANT);
-                var evaluation = client.evaluate("kyc", TENANT);
-                if (evaluation.reason() == dev.tenantflags.Reason.ERROR) {
-                  errors.incrementAndGet();
-                }
-                if (!on && running.get() && client.flag("kyc").map(f -> f.state() == FlagState.ON).orElse(false)) {
-                  wrongAnswers.incrementAndGet();
-                }
-                evaluations.incrementAndGet();
-              } catch (RuntimeException e) {
-                errors.incrementAndGet();
-              }
-              Thread.onSpinWait();
-            }
-          });
-          t.setDaemon(true);
-          t.start();
-          return t;
-        }).toList();
+      try (FeatureFlags a = client(storeA);
+          FeatureFlags b = client(storeB)) {
+        List<Thread> loops =
+            List.of(a, b).stream()
+                .map(
+                    client -> {
+                      Thread t =
+                          new Thread(
+                              () -> {
+                                while (running.get()) {
+                                  try {
+                                    boolean on = client.isEnabled("kyc", TENANT);
+                                    var evaluation = client.evaluate("kyc", TENANT);
+                                    if (evaluation.reason() == dev.tenantflags.Reason.ERROR) {
+                                      errors.incrementAndGet();
+                                    }
+                                    if (!on
+                                        && running.get()
+                                        && client
+                                            .flag("kyc")
+                                            .map(f -> f.state() == FlagState.ON)
+                                            .orElse(false)) {
+                                      wrongAnswers.incrementAndGet();
+                                    }
+                                    evaluations.incrementAndGet();
+                                  } catch (RuntimeException e) {
+                                    errors.incrementAndGet();
+                                  }
+                                  Thread.onSpinWait();
+                                }
+                              });
+                      t.setDaemon(true);
+                      t.start();
+                      return t;
+                    })
+                .toList();
         assertThat(b.isEnabled("kyc", TENANT)).isTrue();
 
         pg.close();
-        await(Duration.ofSeconds(15), () -> a.status().state() == Status.State.STALE
-            && b.status().state() == Status.State.STALE);
+        await(
+            Duration.ofSeconds(15),
+            () ->
+                a.status().state() == Status.State.STALE
+                    && b.status().state() == Status.State.STALE);
         long during = evaluations.get();
         Thread.sleep(500);
-        assertThat(evaluations.get()).as("evaluation keeps answering while the store is down").isGreaterThan(during);
+        assertThat(evaluations.get())
+            .as("evaluation keeps answering while the store is down")
+            .isGreaterThan(during);
         assertThat(a.isEnabled("kyc", TENANT)).as("last good snapshot").isTrue();
 
         pg = TestDatabases.startEmbedded(dataDirectory, port);
         // A change made by another process while the clients may still be reconnecting: no
         // notification reaches them, the resynchronisation on reconnect must.
         long version = operator.loadFlag("production", "kyc").orElseThrow().version();
-        operator.updateFlag("production", Flag.of("kyc").withState(FlagState.OFF).withVersion(version + 1, now(), "op"),
-            version, audit(AuditAction.FLAG_KILLED));
+        operator.updateFlag(
+            "production",
+            Flag.of("kyc").withState(FlagState.OFF).withVersion(version + 1, now(), "op"),
+            version,
+            audit(AuditAction.FLAG_KILLED));
 
-        await(Duration.ofSeconds(15), () -> a.status().state() == Status.State.READY
-            && b.status().state() == Status.State.READY
-            && !a.isEnabled("kyc", TENANT) && !b.isEnabled("kyc", TENANT));
+        await(
+            Duration.ofSeconds(15),
+            () ->
+                a.status().state() == Status.State.READY
+                    && b.status().state() == Status.State.READY
+                    && !a.isEnabled("kyc", TENANT)
+                    && !b.isEnabled("kyc", TENANT));
         running.set(false);
         for (Thread t : loops) {
           t.join(2_000);
@@ -93,7 +123,8 @@ final class OutageTest {
       assertThat(errors.get()).as("evaluation errors").isZero();
       assertThat(wrongAnswers.get()).as("answers contradicting the client's own snapshot").isZero();
       assertThat(evaluations.get()).isPositive();
-      PropagationTest.report("outage: " + evaluations.get() + " evaluations, " + errors.get() + " errors\n");
+      PropagationTest.report(
+          "outage: " + evaluations.get() + " evaluations, " + errors.get() + " errors\n");
     } finally {
       running.set(false);
       pg.close();
@@ -101,11 +132,16 @@ final class OutageTest {
   }
 
   private static FeatureFlags client(JdbiFlagStore store) {
-    return FeatureFlags.builder().store(store).environment("production")
-        .pollInterval(Duration.ofMillis(200)).strictStartup(true).build();
+    return FeatureFlags.builder()
+        .store(store)
+        .environment("production")
+        .pollInterval(Duration.ofMillis(200))
+        .strictStartup(true)
+        .build();
   }
 
-  private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  private static void await(Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition reached within " + timeout).isLessThan(deadline);

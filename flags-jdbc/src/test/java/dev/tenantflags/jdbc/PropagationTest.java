@@ -33,7 +33,8 @@ final class PropagationTest {
 
   @Test
   void toggle_postgresListenNotify_seenByOtherClientWithinOneSecond() throws Exception {
-    try (TestDatabases.TestDb db = TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
+    try (TestDatabases.TestDb db =
+        TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl())) {
       // Poll rarely, so that what is measured is the push.
       measure("postgresql LISTEN/NOTIFY (poll 30 s)", db.url(), Duration.ofSeconds(30));
     }
@@ -59,23 +60,37 @@ final class PropagationTest {
       long[] nanos = new long[TOGGLES];
       for (int i = 0; i < TOGGLES; i++) {
         boolean on = i % 2 == 0;
-        admin.update("toggled", FlagAdmin.ANY_VERSION, f -> f.withState(on ? FlagState.ON : FlagState.OFF), null);
+        admin.update(
+            "toggled",
+            FlagAdmin.ANY_VERSION,
+            f -> f.withState(on ? FlagState.ON : FlagState.OFF),
+            null);
         long start = System.nanoTime();
         nanos[i] = waitUntil(b, on) - start;
         assertThat(a.isEnabled("toggled", TENANT)).as("read-your-writes on A").isEqualTo(on);
       }
       Arrays.sort(nanos);
-      String line = String.format(Locale.ROOT, "%s: %d toggles, p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-          label, TOGGLES, nanos[TOGGLES / 2] / 1e6, nanos[(int) Math.ceil(TOGGLES * 0.99) - 1] / 1e6,
-          nanos[TOGGLES - 1] / 1e6);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%s: %d toggles, p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+              label,
+              TOGGLES,
+              nanos[TOGGLES / 2] / 1e6,
+              nanos[(int) Math.ceil(TOGGLES * 0.99) - 1] / 1e6,
+              nanos[TOGGLES - 1] / 1e6);
       report(line);
       assertThat(nanos[TOGGLES - 1]).as("slowest propagation").isLessThan(BOUND_NANOS);
     }
   }
 
   private static FeatureFlags client(JdbiFlagStore store, Duration poll) {
-    return FeatureFlags.builder().store(store).environment("production").pollInterval(poll)
-        .strictStartup(true).build();
+    return FeatureFlags.builder()
+        .store(store)
+        .environment("production")
+        .pollInterval(poll)
+        .strictStartup(true)
+        .build();
   }
 
   /** Spins until B answers {@code expected}; returns the time it did, or fails after 1 s. */
@@ -95,6 +110,7 @@ final class PropagationTest {
     System.out.print(line);
     Path out = Path.of("target", "jdbc-measurements.txt");
     Files.createDirectories(out.getParent());
-    Files.writeString(out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 }

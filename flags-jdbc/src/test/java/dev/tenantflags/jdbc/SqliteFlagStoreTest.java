@@ -9,12 +9,12 @@ import org.junit.jupiter.api.io.TempDir;
 final class SqliteFlagStoreTest extends JdbcStoreContract {
   @TempDir Path dir;
 
-  @java.lang.Override
+  @Override
   protected String url() {
     return TestDatabases.sqliteUrl(dir);
   }
 
-  @java.lang.Override
+  @Override
   protected String auditFailureDdl() {
     return "CREATE TRIGGER tf_test_boom BEFORE INSERT ON tf_audit WHEN NEW.change_comment = 'boom'"
         + " BEGIN SELECT RAISE(ABORT, 'audit refused'); END";
@@ -23,7 +23,7 @@ final class SqliteFlagStoreTest extends JdbcStoreContract {
   @Test
   void create_sqliteFile_usesWalAndDoesNotPush() {
     assertThat(((JdbiFlagStore) store).dialect()).isEqualTo(Dialect.SQLITE);
-    assertThat(store.subscribe(ENV, v -> { })).isEmpty();
+    assertThat(store.subscribe(ENV, v -> {})).isEmpty();
     try (var c = java.sql.DriverManager.getConnection(url());
         var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
       rs.next();

@@ -14,10 +14,14 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Real databases for tests: one shared embedded PostgreSQL, and a fresh schema or database per test. */
+/**
+ * Real databases for tests: one shared embedded PostgreSQL, and a fresh schema or database per
+ * test.
+ */
 final class TestDatabases {
   /** External PostgreSQL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. */
   static final String PG_URL = System.getenv("FLAGS_TEST_PG_URL");
+
   /** External MariaDB/MySQL, e.g. {@code jdbc:mariadb://127.0.0.1:3306/test?user=root}. */
   static final String MYSQL_URL = System.getenv("FLAGS_TEST_MYSQL_URL");
 
@@ -29,7 +33,7 @@ final class TestDatabases {
   interface TestDb extends AutoCloseable {
     String url();
 
-    @java.lang.Override
+    @Override
     void close();
   }
 
@@ -38,24 +42,31 @@ final class TestDatabases {
     if (shared == null) {
       shared = startEmbedded(null, 0);
       EmbeddedPostgres pg = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          pg.close();
-        } catch (IOException e) {
-          // JVM is exiting.
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      pg.close();
+                    } catch (IOException e) {
+                      // JVM is exiting.
+                    }
+                  }));
     }
     return "jdbc:postgresql://127.0.0.1:" + shared.getPort() + "/postgres?user=postgres";
   }
 
-  /** Starts an embedded PostgreSQL bound to 127.0.0.1; a data directory and port make it restartable. */
+  /**
+   * Starts an embedded PostgreSQL bound to 127.0.0.1; a data directory and port make it
+   * restartable.
+   */
   static EmbeddedPostgres startEmbedded(Path dataDirectory, int port) {
     try {
-      EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          .setServerConfig("fsync", "off")
-          .setServerConfig("synchronous_commit", "off");
+      EmbeddedPostgres.Builder b =
+          EmbeddedPostgres.builder()
+              .setServerConfig("listen_addresses", "127.0.0.1")
+              .setServerConfig("fsync", "off")
+              .setServerConfig("synchronous_commit", "off");
       if (dataDirectory != null) {
         b.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }
@@ -76,40 +87,46 @@ final class TestDatabases {
     }
   }
 
-  /** A fresh PostgreSQL schema on the server of {@code baseUrl}, selected through {@code currentSchema}. */
+  /**
+   * A fresh PostgreSQL schema on the server of {@code baseUrl}, selected through {@code
+   * currentSchema}.
+   */
   static TestDb freshPostgres(String baseUrl) {
     String schema = "tf_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     execute(baseUrl, "CREATE SCHEMA " + schema);
     String url = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     return new TestDb() {
-      @java.lang.Override
+      @Override
       public String url() {
         return url;
       }
 
-      @java.lang.Override
+      @Override
       public void close() {
         execute(baseUrl, "DROP SCHEMA " + schema + " CASCADE");
       }
     };
   }
 
-  /** A fresh MariaDB/MySQL database (utf8mb4, binary collation) on the server of {@code baseUrl}. */
+  /**
+   * A fresh MariaDB/MySQL database (utf8mb4, binary collation) on the server of {@code baseUrl}.
+   */
   static TestDb freshMysql(String baseUrl) {
     String database = "tf_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     execute(baseUrl, "CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
     Matcher m = Pattern.compile("^(jdbc:[a-z]+://[^/]+/)([^?]*)(.*)$").matcher(baseUrl);
     if (!m.matches()) {
-      throw new IllegalArgumentException("FLAGS_TEST_MYSQL_URL must look like jdbc:mariadb://host:port/db?...: " + baseUrl);
+      throw new IllegalArgumentException(
+          "FLAGS_TEST_MYSQL_URL must look like jdbc:mariadb://host:port/db?...: " + baseUrl);
     }
     String url = m.group(1) + database + m.group(3);
     return new TestDb() {
-      @java.lang.Override
+      @Override
       public String url() {
         return url;
       }
 
-      @java.lang.Override
+      @Override
       public void close() {
         execute(baseUrl, "DROP DATABASE " + database);
       }
@@ -125,12 +142,14 @@ final class TestDatabases {
   }
 
   static void execute(String url, String... statements) {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("test setup statement failed on " + url.toLowerCase(Locale.ROOT), e);
+      throw new IllegalStateException(
+          "test setup statement failed on " + url.toLowerCase(Locale.ROOT), e);
     }
   }
 }

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
 record Baseline(String mode, String jdk, Map<String, Entry> benchmarks) {
 
   private static final Pattern FIELD = Pattern.compile("\"(mode|jdk)\"\\s*:\\s*\"([^\"]*)\"");
-  private static final Pattern ENTRY = Pattern.compile(
-      "\"([^\"]+)\"\\s*:\\s*\\{\\s*\"nsPerOp\"\\s*:\\s*([-+0-9.eE]+)\\s*,\\s*\"bytesPerOp\"\\s*:\\s*([-+0-9.eE]+)\\s*}");
+  private static final Pattern ENTRY =
+      Pattern.compile(
+          "\"([^\"]+)\"\\s*:\\s*\\{\\s*\"nsPerOp\"\\s*:\\s*([-+0-9.eE]+)\\s*,\\s*\"bytesPerOp\"\\s*:\\s*([-+0-9.eE]+)\\s*}");
 
   /**
    * One benchmark's reference numbers.
@@ -62,7 +63,9 @@ record Baseline(String mode, String jdk, Map<String, Entry> benchmarks) {
     Map<String, Entry> entries = new TreeMap<>();
     Matcher entry = ENTRY.matcher(json);
     while (entry.find()) {
-      entries.put(entry.group(1), new Entry(Double.parseDouble(entry.group(2)), Double.parseDouble(entry.group(3))));
+      entries.put(
+          entry.group(1),
+          new Entry(Double.parseDouble(entry.group(2)), Double.parseDouble(entry.group(3))));
     }
     if (entries.isEmpty()) {
       throw new IOException("baseline has no benchmark entries: " + file);
@@ -72,13 +75,22 @@ record Baseline(String mode, String jdk, Map<String, Entry> benchmarks) {
 
   String toJson() {
     StringBuilder out = new StringBuilder();
-    out.append("{\n  \"mode\": \"").append(mode).append("\",\n  \"jdk\": \"").append(jdk).append("\",\n");
+    out.append("{\n  \"mode\": \"")
+        .append(mode)
+        .append("\",\n  \"jdk\": \"")
+        .append(jdk)
+        .append("\",\n");
     out.append("  \"benchmarks\": {\n");
     int i = 0;
     for (Map.Entry<String, Entry> e : benchmarks.entrySet()) {
       double bytes = e.getValue().bytesPerOp();
-      out.append(String.format(Locale.ROOT, "    \"%s\": {\"nsPerOp\": %.3f, \"bytesPerOp\": %.3f}",
-          e.getKey(), e.getValue().nsPerOp(), Double.isNaN(bytes) ? -1.0 : bytes));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "    \"%s\": {\"nsPerOp\": %.3f, \"bytesPerOp\": %.3f}",
+              e.getKey(),
+              e.getValue().nsPerOp(),
+              Double.isNaN(bytes) ? -1.0 : bytes));
       out.append(++i < benchmarks.size() ? ",\n" : "\n");
     }
     out.append("  }\n}\n");

@@ -1,7 +1,7 @@
 package dev.tenantflags.jmh;
 
 import dev.tenantflags.FlagState;
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.JdbiFlagStore;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +21,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How long does it take to load one tenant's overrides from the database, which is what the client
- * does the first time it sees a tenant (a cold tenant), when the environment holds 100,000 overrides?
+ * does the first time it sees a tenant (a cold tenant), when the environment holds 100,000
+ * overrides?
  *
  * <p>The environment has 100 flags and 100,000 overrides: 10,000 tenants with 10 each. Each call is
- * {@code JdbiFlagStore.loadTenantOverrides} for the next tenant round-robin; the store caches nothing,
- * so every call is a real indexed query over a pooled connection (the database's own buffer cache is
- * warm, as it is in production). The client adds to this only building a small lookup table. {@code
- * SampleTime} mode, so the output has p50, p99 and p99.9.
+ * {@code JdbiFlagStore.loadTenantOverrides} for the next tenant round-robin; the store caches
+ * nothing, so every call is a real indexed query over a pooled connection (the database's own
+ * buffer cache is warm, as it is in production). The client adds to this only building a small
+ * lookup table. {@code SampleTime} mode, so the output has p50, p99 and p99.9.
  *
  * <p>PostgreSQL is the server named by {@code FLAGS_BENCH_PG_URL} (default {@code
  * jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}); a fresh schema is created and dropped.
@@ -75,8 +76,9 @@ public class ColdLoadBenchmark {
       tenantIds[t] = Fixtures.tenantId("t", t);
     }
     Databases.insertOverrides(db.url(), Fixtures.ENV, tenantIds, keys, PER_TENANT);
-    List<Override> first = store.loadTenantOverrides(Fixtures.ENV, tenantIds[1]);
-    Fixtures.check(first.size() == PER_TENANT, "tenant has " + first.size() + " overrides, not " + PER_TENANT);
+    List<TenantOverride> first = store.loadTenantOverrides(Fixtures.ENV, tenantIds[1]);
+    Fixtures.check(
+        first.size() == PER_TENANT, "tenant has " + first.size() + " overrides, not " + PER_TENANT);
   }
 
   /** Drops the database. */
@@ -88,7 +90,7 @@ public class ColdLoadBenchmark {
 
   /** One tenant's overrides, as loaded on first sight of the tenant. */
   @Benchmark
-  public List<Override> loadTenantOverrides() {
+  public List<TenantOverride> loadTenantOverrides() {
     int i = cursor + 1;
     if (i == tenantIds.length) {
       i = 0;

@@ -27,13 +27,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>A JMH group of two threads on one client: the {@code reader} evaluates a {@code TARGETED} flag
  * (scope of 1,000 plans) and an {@code ON} flag for 10,000 tenants round-robin; the {@code writer}
- * changes the {@code ON} flag through {@code FlagAdmin} (alternating its description: a real, audited
- * change after which the client rebuilds and publishes a whole new snapshot, the 1,000-plan scope
- * included) and then parks for the rest
- * of the millisecond. Compare the {@code reader} score with {@code IsEnabledBenchmark.targetedPlans1000}
- * plus {@code IsEnabledBenchmark.on}. The writer's score is its period (about 1 ms). The group's
- * {@code gc.alloc.rate.norm} mixes both threads, so it is not a per-evaluation number; the per-call
- * allocation of these paths is measured by {@code IsEnabledBenchmark}.
+ * changes the {@code ON} flag through {@code FlagAdmin} (alternating its description: a real,
+ * audited change after which the client rebuilds and publishes a whole new snapshot, the 1,000-plan
+ * scope included) and then parks for the rest of the millisecond. Compare the {@code reader} score
+ * with {@code IsEnabledBenchmark.targetedPlans1000} plus {@code IsEnabledBenchmark.on}. The
+ * writer's score is its period (about 1 ms). The group's {@code gc.alloc.rate.norm} mixes both
+ * threads, so it is not a per-evaluation number; the per-call allocation of these paths is measured
+ * by {@code IsEnabledBenchmark}.
  *
  * <p>Run:
  *
@@ -69,8 +69,10 @@ public class ConcurrentWriteBenchmark {
     store = new InMemoryFlagStore();
     tenants = Fixtures.tenants("t", Fixtures.TENANTS);
     Fixtures.create(store, Fixtures.flag(IsEnabledBenchmark.ON, FlagState.ON));
-    Fixtures.create(store, Fixtures.flag(IsEnabledBenchmark.TARGETED_PLANS, FlagState.TARGETED)
-        .withScope(Fixtures.scope("plan", Fixtures.plans(1_000))));
+    Fixtures.create(
+        store,
+        Fixtures.flag(IsEnabledBenchmark.TARGETED_PLANS, FlagState.TARGETED)
+            .withScope(Fixtures.scope("plan", Fixtures.plans(1_000))));
     flags = Fixtures.client(store);
     admin = flags.admin("jmh-writer");
     for (TenantKey tenant : tenants) {
@@ -96,7 +98,8 @@ public class ConcurrentWriteBenchmark {
     }
     cursor.index = i;
     TenantKey tenant = tenants[i];
-    return flags.isEnabled(IsEnabledBenchmark.TARGETED_PLANS, tenant) & flags.isEnabled(IsEnabledBenchmark.ON, tenant);
+    return flags.isEnabled(IsEnabledBenchmark.TARGETED_PLANS, tenant)
+        & flags.isEnabled(IsEnabledBenchmark.ON, tenant);
   }
 
   /** Changes the ON flag, then waits out the rest of the millisecond. */
@@ -106,7 +109,8 @@ public class ConcurrentWriteBenchmark {
   public void writer() {
     long start = System.nanoTime();
     String description = (writes++ & 1) == 0 ? "even" : "odd";
-    admin.update(IsEnabledBenchmark.ON, FlagAdmin.ANY_VERSION, f -> f.withDescription(description), null);
+    admin.update(
+        IsEnabledBenchmark.ON, FlagAdmin.ANY_VERSION, f -> f.withDescription(description), null);
     long left = PERIOD_NANOS - (System.nanoTime() - start);
     if (left > 0) {
       LockSupport.parkNanos(left);

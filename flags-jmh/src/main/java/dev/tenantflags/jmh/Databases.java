@@ -14,9 +14,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Databases for the JDBC benchmarks: a fresh SQLite file, or a fresh schema on the PostgreSQL named by
- * {@code FLAGS_BENCH_PG_URL} (default {@value #DEFAULT_PG_URL}, the local server of the CI machine).
- * {@link Db#close()} removes what was created.
+ * Databases for the JDBC benchmarks: a fresh SQLite file, or a fresh schema on the PostgreSQL named
+ * by {@code FLAGS_BENCH_PG_URL} (default {@value #DEFAULT_PG_URL}, the local server of the CI
+ * machine). {@link Db#close()} removes what was created.
  */
 final class Databases {
   static final String DEFAULT_PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
@@ -28,7 +28,7 @@ final class Databases {
     /** The JDBC URL to open stores on. */
     String url();
 
-    @java.lang.Override
+    @Override
     void close();
   }
 
@@ -36,7 +36,9 @@ final class Databases {
     return switch (kind) {
       case "sqlite" -> sqlite();
       case "postgresql" -> postgres();
-      default -> throw new IllegalArgumentException("database must be sqlite or postgresql: '" + kind + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "database must be sqlite or postgresql: '" + kind + "'");
     };
   }
 
@@ -45,12 +47,12 @@ final class Databases {
       Path dir = Files.createTempDirectory("tenantflags-bench");
       String url = "jdbc:sqlite:" + dir.resolve("flags.db");
       return new Db() {
-        @java.lang.Override
+        @Override
         public String url() {
           return url;
         }
 
-        @java.lang.Override
+        @Override
         public void close() {
           try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -71,12 +73,12 @@ final class Databases {
     execute(base, "CREATE SCHEMA " + schema);
     String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     return new Db() {
-      @java.lang.Override
+      @Override
       public String url() {
         return url;
       }
 
-      @java.lang.Override
+      @Override
       public void close() {
         execute(base, "DROP SCHEMA " + schema + " CASCADE");
       }
@@ -84,21 +86,26 @@ final class Databases {
   }
 
   static void execute(String url, String sql) {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException("benchmark database statement failed (is FLAGS_BENCH_PG_URL right?): "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "benchmark database statement failed (is FLAGS_BENCH_PG_URL right?): " + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * Inserts overrides straight into {@code tf_overrides} in batches: {@code perTenant} overrides for
-   * each of {@code tenants} tenant ids, spread over {@code flagKeys}. Much faster than audited writes.
+   * Inserts overrides straight into {@code tf_overrides} in batches: {@code perTenant} overrides
+   * for each of {@code tenants} tenant ids, spread over {@code flagKeys}. Much faster than audited
+   * writes.
    */
-  static void insertOverrides(String url, String environment, String[] tenantIds, String[] flagKeys, int perTenant) {
-    String sql = "INSERT INTO tf_overrides (environment, flag_key, tenant_id, enabled, locked, note, updated_at,"
-        + " updated_by) VALUES (?, ?, ?, ?, FALSE, NULL, ?, 'jmh')";
+  static void insertOverrides(
+      String url, String environment, String[] tenantIds, String[] flagKeys, int perTenant) {
+    String sql =
+        "INSERT INTO tf_overrides (environment, flag_key, tenant_id, enabled, locked, note,"
+            + " updated_at, updated_by) VALUES (?, ?, ?, ?, FALSE, NULL, ?, 'jmh')";
     try (Connection c = DriverManager.getConnection(url)) {
       c.setAutoCommit(false);
       try (PreparedStatement insert = c.prepareStatement(sql)) {

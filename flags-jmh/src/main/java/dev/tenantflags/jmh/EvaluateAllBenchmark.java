@@ -29,10 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The flags are a mix, repeating every ten flags: four {@code ON}, two {@code OFF}, one {@code
  * TARGETED} by three plans (half of them 1 % of the tenants' plans), one {@code TARGETED} by an
- * allowlist of 100 tenant ids, one {@code ROLLOUT} 25 % with its own salt, and one {@code ON} flag with
- * overrides. The first 1,000 of the 10,000 tenants have an override of every flag with overrides.
- * Tenants are taken round-robin; all of them are warm (overrides loaded in set-up). The result map is
- * consumed by JMH (returned), so its construction is part of the cost.
+ * allowlist of 100 tenant ids, one {@code ROLLOUT} 25 % with its own salt, and one {@code ON} flag
+ * with overrides. The first 1,000 of the 10,000 tenants have an override of every flag with
+ * overrides. Tenants are taken round-robin; all of them are warm (overrides loaded in set-up). The
+ * result map is consumed by JMH (returned), so its construction is part of the cost.
  *
  * <p>Run:
  *
@@ -71,10 +71,16 @@ public class EvaluateAllBenchmark {
       Flag flag;
       switch (i % 10) {
         case 4, 5 -> flag = Fixtures.flag(key, FlagState.OFF);
-        case 6 -> flag = Fixtures.flag(key, FlagState.TARGETED)
-            .withScope(Fixtures.scope("plan", List.of(Fixtures.plan(0), Fixtures.plan(1), Fixtures.plan(2))));
-        case 7 -> flag = Fixtures.flag(key, FlagState.TARGETED)
-            .withScope(Fixtures.scope(TenantKey.TENANT_ATTRIBUTE, allowlist));
+        case 6 ->
+            flag =
+                Fixtures.flag(key, FlagState.TARGETED)
+                    .withScope(
+                        Fixtures.scope(
+                            "plan", List.of(Fixtures.plan(0), Fixtures.plan(1), Fixtures.plan(2))));
+        case 7 ->
+            flag =
+                Fixtures.flag(key, FlagState.TARGETED)
+                    .withScope(Fixtures.scope(TenantKey.TENANT_ATTRIBUTE, allowlist));
         case 8 -> flag = Fixtures.flag(key, FlagState.ROLLOUT).withRolloutBasisPoints(2_500);
         default -> flag = Fixtures.flag(key, FlagState.ON);
       }
@@ -91,7 +97,8 @@ public class EvaluateAllBenchmark {
     }
     Map<String, Boolean> first = flags.evaluateAll(tenants[0]);
     Fixtures.check(first.size() == flagCount, "evaluateAll returned " + first.size() + " flags");
-    Fixtures.check(!flags.evaluateAll(tenants[1]).get("flag_0009"), "tenant 1 overrides flag_0009 to false");
+    Fixtures.check(
+        !flags.evaluateAll(tenants[1]).get("flag_0009"), "tenant 1 overrides flag_0009 to false");
   }
 
   /** Stops the client. */

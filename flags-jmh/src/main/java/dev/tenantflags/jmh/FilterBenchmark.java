@@ -8,6 +8,7 @@ import dev.tenantflags.servlet.FeatureFlagFilter;
 import dev.tenantflags.servlet.TenantResolver;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,7 +18,6 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.TimeUnit;
-import jakarta.servlet.ServletException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,14 +35,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * What does {@link FeatureFlagFilter} add to a request?
  *
  * <p>The same requests go through a pass-through filter ({@code passThrough}: calls the chain, the
- * floor) and through {@code FeatureFlagFilter} gating {@code /api/v1/kyc/*} with an {@code ON} flag,
- * with its defaults ({@code filter}: the tenant comes from the request attribute the application's
- * authentication set, and a {@code RequestFlags} is stored on the request) and with {@code
- * exposeRequestFlags(false)} ({@code filterWithoutRequestFlags}). The added cost per request is
- * {@code filter − passThrough}. Requests are 10,000 pre-built fakes, one per tenant, taken
- * round-robin; the fakes are {@link HttpServletRequestWrapper}s whose few used methods are plain field
- * reads (the wrapped request is a proxy that is never called), so the container's own cost is not in
- * the numbers.
+ * floor) and through {@code FeatureFlagFilter} gating {@code /api/v1/kyc/*} with an {@code ON}
+ * flag, with its defaults ({@code filter}: the tenant comes from the request attribute the
+ * application's authentication set, and a {@code RequestFlags} is stored on the request) and with
+ * {@code exposeRequestFlags(false)} ({@code filterWithoutRequestFlags}). The added cost per request
+ * is {@code filter − passThrough}. Requests are 10,000 pre-built fakes, one per tenant, taken
+ * round-robin; the fakes are {@link HttpServletRequestWrapper}s whose few used methods are plain
+ * field reads (the wrapped request is a proxy that is never called), so the container's own cost is
+ * not in the numbers.
  *
  * <p>Run:
  *
@@ -81,27 +81,27 @@ public class FilterBenchmark {
       this.tenant = tenant;
     }
 
-    @java.lang.Override
+    @Override
     public Object getAttribute(String name) {
       return TenantResolver.DEFAULT_ATTRIBUTE.equals(name) ? tenant : null;
     }
 
-    @java.lang.Override
+    @Override
     public void setAttribute(String name, Object value) {
       lastAttribute = value;
     }
 
-    @java.lang.Override
+    @Override
     public String getServletPath() {
       return "/api/v1/kyc";
     }
 
-    @java.lang.Override
+    @Override
     public String getPathInfo() {
       return "/levels";
     }
 
-    @java.lang.Override
+    @Override
     public String getHeader(String name) {
       return null;
     }
@@ -125,15 +125,21 @@ public class FilterBenchmark {
       requests[i] = new FakeRequest(unusedRequest, tenants[i]);
     }
     chain = (req, res) -> ((FakeRequest) req).served++;
-    passThrough = new Filter() {
-      @java.lang.Override
-      public void doFilter(ServletRequest req, ServletResponse res, FilterChain next) throws IOException, ServletException {
-        next.doFilter(req, res);
-      }
-    };
+    passThrough =
+        new Filter() {
+          @Override
+          public void doFilter(ServletRequest req, ServletResponse res, FilterChain next)
+              throws IOException, ServletException {
+            next.doFilter(req, res);
+          }
+        };
     filter = FeatureFlagFilter.builder().flags(flags).route("/api/v1/kyc/*", KYC).build();
-    filterWithoutRequestFlags = FeatureFlagFilter.builder().flags(flags).route("/api/v1/kyc/*", KYC)
-        .exposeRequestFlags(false).build();
+    filterWithoutRequestFlags =
+        FeatureFlagFilter.builder()
+            .flags(flags)
+            .route("/api/v1/kyc/*", KYC)
+            .exposeRequestFlags(false)
+            .build();
     FakeRequest probe = requests[0];
     filter.doFilter(probe, response, chain);
     Fixtures.check(probe.served == 1, "the filter let an enabled tenant through");
@@ -142,10 +148,14 @@ public class FilterBenchmark {
 
   @SuppressWarnings("unchecked")
   private static <T> T neverCalled(Class<T> type) {
-    return (T) Proxy.newProxyInstance(FilterBenchmark.class.getClassLoader(), new Class<?>[] {type},
-        (proxy, method, args) -> {
-          throw new UnsupportedOperationException("fake " + type.getSimpleName() + "." + method.getName());
-        });
+    return (T)
+        Proxy.newProxyInstance(
+            FilterBenchmark.class.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              throw new UnsupportedOperationException(
+                  "fake " + type.getSimpleName() + "." + method.getName());
+            });
   }
 
   /** Stops the client. */

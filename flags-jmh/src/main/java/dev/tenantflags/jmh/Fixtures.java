@@ -5,9 +5,9 @@ import dev.tenantflags.AuditEntry;
 import dev.tenantflags.FeatureFlags;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagState;
-import dev.tenantflags.Override;
 import dev.tenantflags.Scope;
 import dev.tenantflags.TenantKey;
+import dev.tenantflags.TenantOverride;
 import dev.tenantflags.spi.FlagStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,21 +15,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Shared set-up for the benchmarks: tenant keys, flags of every evaluation path, and clients. Stores
- * are filled through the {@link FlagStore} SPI directly (not through {@code FlagAdmin}) so that set-up
- * of 100,000 overrides does not refresh a client 100,000 times.
+ * Shared set-up for the benchmarks: tenant keys, flags of every evaluation path, and clients.
+ * Stores are filled through the {@link FlagStore} SPI directly (not through {@code FlagAdmin}) so
+ * that set-up of 100,000 overrides does not refresh a client 100,000 times.
  */
 final class Fixtures {
   static final String ENV = "bench";
   static final String ACTOR = "jmh";
-  /** Distinct tenants each evaluation benchmark cycles through, so no single-key caching hides cost. */
+
+  /**
+   * Distinct tenants each evaluation benchmark cycles through, so no single-key caching hides cost.
+   */
   static final int TENANTS = 10_000;
+
   /** How many plans exist; a TARGETED-by-plans flag accepts the first 1,000 of them. */
   static final int PLANS = 2_000;
 
   private Fixtures() {}
 
-  /** Tenant ids {@code prefix-00000}... each with a {@code plan} attribute cycling over {@link #PLANS}. */
+  /**
+   * Tenant ids {@code prefix-00000}... each with a {@code plan} attribute cycling over {@link
+   * #PLANS}.
+   */
   static TenantKey[] tenants(String prefix, int count) {
     TenantKey[] keys = new TenantKey[count];
     for (int i = 0; i < count; i++) {
@@ -64,12 +71,17 @@ final class Fixtures {
 
   static void create(FlagStore store, Flag flag) {
     Instant now = Instant.now();
-    store.createFlag(ENV, flag.withVersion(1, now, ACTOR), audit(now, AuditAction.FLAG_CREATED, flag.key(), null));
+    store.createFlag(
+        ENV,
+        flag.withVersion(1, now, ACTOR),
+        audit(now, AuditAction.FLAG_CREATED, flag.key(), null));
   }
 
   static void override(FlagStore store, String key, String tenantId, boolean enabled) {
     Instant now = Instant.now();
-    store.putOverride(ENV, new Override(key, tenantId, enabled, false, null, now, ACTOR),
+    store.putOverride(
+        ENV,
+        new TenantOverride(key, tenantId, enabled, false, null, now, ACTOR),
         audit(now, AuditAction.OVERRIDE_SET, key, tenantId));
   }
 
@@ -83,17 +95,21 @@ final class Fixtures {
   }
 
   static FeatureFlags client(FlagStore store, Duration pollInterval) {
-    FeatureFlags flags = FeatureFlags.builder()
-        .store(store)
-        .environment(ENV)
-        .pollInterval(pollInterval)
-        .strictStartup(true)
-        .startupTimeout(Duration.ofSeconds(30))
-        .build();
+    FeatureFlags flags =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(ENV)
+            .pollInterval(pollInterval)
+            .strictStartup(true)
+            .startupTimeout(Duration.ofSeconds(30))
+            .build();
     return flags;
   }
 
-  /** Throws when a fixture does not evaluate the way its benchmark claims, so a benchmark never measures the wrong path. */
+  /**
+   * Throws when a fixture does not evaluate the way its benchmark claims, so a benchmark never
+   * measures the wrong path.
+   */
   static void check(boolean condition, String what) {
     if (!condition) {
       throw new IllegalStateException("benchmark fixture is wrong: " + what);

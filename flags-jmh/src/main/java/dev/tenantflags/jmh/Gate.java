@@ -23,8 +23,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The performance regression gate: runs the evaluation benchmarks with the GC profiler, compares them
- * with the committed baseline and exits non-zero on a regression.
+ * The performance regression gate: runs the evaluation benchmarks with the GC profiler, compares
+ * them with the committed baseline and exits non-zero on a regression.
  *
  * <p>A benchmark fails the gate when
  *
@@ -34,8 +34,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>it is an {@code isEnabled} path ({@code IsEnabledBenchmark.*}) and allocates more than
  *       {@value #MAX_ISENABLED_BYTES} B/op. The target is 0 B/op; JMH's {@code gc.alloc.rate.norm}
  *       spreads the harness's own few kilobytes per iteration over hundreds of millions of calls,
- *       which shows as a few thousandths of a byte, while any object allocated per call is at least 16
- *       bytes. 1 B/op separates the two without flapping.
+ *       which shows as a few thousandths of a byte, while any object allocated per call is at least
+ *       16 bytes. 1 B/op separates the two without flapping.
  * </ul>
  *
  * <p>Usage, from the repository root after {@code mvn -pl flags-jmh -am package -DskipTests}:
@@ -46,9 +46,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp flags-jmh/target/benchmarks.jar dev.tenantflags.jmh.Gate --quick --write-baseline
  * }</pre>
  *
- * <p>Options: {@code --baseline PATH} (default {@code flags-jmh/baseline.json}), {@code --json PATH}
- * (also write JMH's JSON results there), {@code --include REGEX} (restrict to matching benchmarks,
- * for local use). Exit status: 0 pass, 1 a benchmark failed the gate, 2 the run itself failed.
+ * <p>Options: {@code --baseline PATH} (default {@code flags-jmh/baseline.json}), {@code --json
+ * PATH} (also write JMH's JSON results there), {@code --include REGEX} (restrict to matching
+ * benchmarks, for local use). Exit status: 0 pass, 1 a benchmark failed the gate, 2 the run itself
+ * failed.
  */
 public final class Gate {
 
@@ -57,11 +58,12 @@ public final class Gate {
   static final double MAX_ISENABLED_BYTES = 1.0;
 
   /** The evaluation benchmarks the gate runs; the propagation and cold-load ones are not gated. */
-  static final List<String> EVALUATION_BENCHMARKS = List.of(
-      "\\.IsEnabledBenchmark\\.",
-      "\\.EvaluateAllBenchmark\\.",
-      "\\.ConcurrentWriteBenchmark\\.",
-      "\\.FilterBenchmark\\.");
+  static final List<String> EVALUATION_BENCHMARKS =
+      List.of(
+          "\\.IsEnabledBenchmark\\.",
+          "\\.EvaluateAllBenchmark\\.",
+          "\\.ConcurrentWriteBenchmark\\.",
+          "\\.FilterBenchmark\\.");
 
   private static final String ALLOC = "gc.alloc.rate.norm";
 
@@ -70,14 +72,15 @@ public final class Gate {
   /**
    * One benchmark's measurement.
    *
-   * @param name {@code Class.method}, then {@code :param=value} for each parameter, or {@code :thread}
-   *     for one method of a group
+   * @param name {@code Class.method}, then {@code :param=value} for each parameter, or {@code
+   *     :thread} for one method of a group
    * @param medianNs median of the measurement iterations, ns/op
    * @param scoreNs mean, ns/op
    * @param errorNs 99.9 % confidence half-width of the mean, ns/op (NaN with too few iterations)
    * @param bytesPerOp allocation per operation, NaN when not profiled
    */
-  record Measured(String name, double medianNs, double scoreNs, double errorNs, double bytesPerOp) {}
+  record Measured(
+      String name, double medianNs, double scoreNs, double errorNs, double bytesPerOp) {}
 
   /**
    * The gate's judgement of one benchmark.
@@ -117,7 +120,9 @@ public final class Gate {
         case "--include" -> include = value(args, ++i, "--include");
         default -> {
           out.println("unknown option: '" + args[i] + "'");
-          out.println("usage: Gate [--quick|--full] [--write-baseline] [--baseline PATH] [--json PATH] [--include REGEX]");
+          out.println(
+              "usage: Gate [--quick|--full] [--write-baseline] [--baseline PATH] [--json PATH]"
+                  + " [--include REGEX]");
           return 2;
         }
       }
@@ -149,7 +154,14 @@ public final class Gate {
         out.println("cannot write baseline " + baselineFile + ": " + e);
         return 2;
       }
-      out.println("wrote baseline " + baselineFile + " (" + entries.size() + " benchmarks, " + mode + " mode)");
+      out.println(
+          "wrote baseline "
+              + baselineFile
+              + " ("
+              + entries.size()
+              + " benchmarks, "
+              + mode
+              + " mode)");
     }
     Baseline baseline = null;
     if (Files.exists(baselineFile)) {
@@ -165,7 +177,13 @@ public final class Gate {
     List<Row> rows = judge(measured, baseline == null ? Map.of() : baseline.benchmarks());
     print(rows, out);
     long failed = rows.stream().filter(r -> !r.passed()).count();
-    out.printf(Locale.ROOT, "%s mode, JDK %s, %d benchmarks in %d s: %s%n", mode, jdk, rows.size(), seconds,
+    out.printf(
+        Locale.ROOT,
+        "%s mode, JDK %s, %d benchmarks in %d s: %s%n",
+        mode,
+        jdk,
+        rows.size(),
+        seconds,
         failed == 0 ? "PASS" : "FAIL (" + failed + ")");
     return failed == 0 ? 0 : 1;
   }
@@ -178,11 +196,12 @@ public final class Gate {
   }
 
   static ChainedOptionsBuilder options(boolean full, Path json, String include) {
-    ChainedOptionsBuilder builder = new OptionsBuilder()
-        .forks(1)
-        .addProfiler(GCProfiler.class)
-        .jvmArgsAppend("-Xms1g", "-Xmx1g")
-        .shouldFailOnError(true);
+    ChainedOptionsBuilder builder =
+        new OptionsBuilder()
+            .forks(1)
+            .addProfiler(GCProfiler.class)
+            .jvmArgsAppend("-Xms1g", "-Xmx1g")
+            .shouldFailOnError(true);
     if (include != null) {
       builder.include(include);
     } else {
@@ -191,11 +210,17 @@ public final class Gate {
       }
     }
     if (full) {
-      builder.warmupIterations(3).warmupTime(TimeValue.seconds(1))
-          .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+      builder
+          .warmupIterations(3)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(5)
+          .measurementTime(TimeValue.seconds(1));
     } else {
-      builder.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-          .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+      builder
+          .warmupIterations(2)
+          .warmupTime(TimeValue.milliseconds(500))
+          .measurementIterations(3)
+          .measurementTime(TimeValue.milliseconds(500));
     }
     if (json != null) {
       builder.resultFormat(ResultFormatType.JSON).result(json.toString());
@@ -207,7 +232,8 @@ public final class Gate {
     List<Measured> out = new ArrayList<>();
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
-      String name = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+      String name =
+          benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
       StringBuilder params = new StringBuilder();
       for (String key : result.getParams().getParamsKeys()) {
         params.append(':').append(key).append('=').append(result.getParams().getParam(key));
@@ -223,8 +249,13 @@ public final class Gate {
           name = name + ":reader";
         }
       }
-      out.add(new Measured(name + params, primary.getStatistics().getPercentile(50),
-          primary.getScore(), primary.getScoreError(), bytes));
+      out.add(
+          new Measured(
+              name + params,
+              primary.getStatistics().getPercentile(50),
+              primary.getScore(),
+              primary.getScoreError(),
+              bytes));
     }
     return out;
   }
@@ -238,7 +269,9 @@ public final class Gate {
       }
       Baseline.Entry base = baseline.get(m.name());
       if (base != null && base.nsPerOp() > 0 && m.medianNs() > MAX_SLOWDOWN * base.nsPerOp()) {
-        failures.add(String.format(Locale.ROOT, "%.1fx slower than baseline", m.medianNs() / base.nsPerOp()));
+        failures.add(
+            String.format(
+                Locale.ROOT, "%.1fx slower than baseline", m.medianNs() / base.nsPerOp()));
       }
       if (m.name().startsWith("IsEnabledBenchmark.") && !(m.bytesPerOp() <= MAX_ISENABLED_BYTES)) {
         failures.add(String.format(Locale.ROOT, "allocates %.2f B/op", m.bytesPerOp()));
@@ -250,20 +283,42 @@ public final class Gate {
 
   static void print(List<Row> rows, PrintStream out) {
     String format = "%-56s %12s %20s %10s %12s %7s  %s%n";
-    out.printf(Locale.ROOT, format, "benchmark", "median ns/op", "mean ± error ns/op", "B/op", "baseline ns", "ratio", "verdict");
+    out.printf(
+        Locale.ROOT,
+        format,
+        "benchmark",
+        "median ns/op",
+        "mean ± error ns/op",
+        "B/op",
+        "baseline ns",
+        "ratio",
+        "verdict");
     for (Row row : rows) {
       Measured m = row.measured();
-      String base = row.baseline() == null ? "-" : String.format(Locale.ROOT, "%.1f", row.baseline().nsPerOp());
-      String ratio = row.baseline() == null || row.baseline().nsPerOp() <= 0
-          ? "-" : String.format(Locale.ROOT, "%.2f", m.medianNs() / row.baseline().nsPerOp());
-      out.printf(Locale.ROOT, format, m.name(), fmt(m.medianNs()),
+      String base =
+          row.baseline() == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f", row.baseline().nsPerOp());
+      String ratio =
+          row.baseline() == null || row.baseline().nsPerOp() <= 0
+              ? "-"
+              : String.format(Locale.ROOT, "%.2f", m.medianNs() / row.baseline().nsPerOp());
+      out.printf(
+          Locale.ROOT,
+          format,
+          m.name(),
+          fmt(m.medianNs()),
           fmt(m.scoreNs()) + " ± " + (Double.isNaN(m.errorNs()) ? "?" : fmt(m.errorNs())),
           Double.isNaN(m.bytesPerOp()) ? "?" : String.format(Locale.ROOT, "%.3f", m.bytesPerOp()),
-          base, ratio, row.passed() ? "ok" : "FAIL: " + String.join("; ", row.failures()));
+          base,
+          ratio,
+          row.passed() ? "ok" : "FAIL: " + String.join("; ", row.failures()));
     }
   }
 
   private static String fmt(double ns) {
-    return ns >= 100 ? String.format(Locale.ROOT, "%.0f", ns) : String.format(Locale.ROOT, "%.2f", ns);
+    return ns >= 100
+        ? String.format(Locale.ROOT, "%.0f", ns)
+        : String.format(Locale.ROOT, "%.2f", ns);
   }
 }

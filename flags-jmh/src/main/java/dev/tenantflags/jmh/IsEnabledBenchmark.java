@@ -23,16 +23,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * How long does one {@link FeatureFlags#isEnabled(String, dev.tenantflags.TenantKey)} take on a warm
- * client, per evaluation path, and does it allocate?
+ * How long does one {@link FeatureFlags#isEnabled(String, dev.tenantflags.TenantKey)} take on a
+ * warm client, per evaluation path, and does it allocate?
  *
- * <p>One benchmark method per path of SPEC §3: {@code ON}; {@code TARGETED} by a scope of 100 tenant
- * ids; {@code TARGETED} by a scope of 1,000 plans; {@code ROLLOUT} 25 %; an override hit; a tenant
- * without an override on a flag that has overrides (the override cache is consulted and misses); an
- * unknown flag. Every method cycles round-robin over 10,000 distinct, pre-built {@link TenantKey}s
- * so that no single-key caching (in the CPU or in the library) hides the cost; every tenant's
- * overrides are loaded in set-up, so this is the warm path. The store is {@link InMemoryFlagStore};
- * the hot path never touches it. The round-robin step itself (about 1 ns) is included.
+ * <p>One benchmark method per path of SPEC §3: {@code ON}; {@code TARGETED} by a scope of 100
+ * tenant ids; {@code TARGETED} by a scope of 1,000 plans; {@code ROLLOUT} 25 %; an override hit; a
+ * tenant without an override on a flag that has overrides (the override cache is consulted and
+ * misses); an unknown flag. Every method cycles round-robin over 10,000 distinct, pre-built {@link
+ * TenantKey}s so that no single-key caching (in the CPU or in the library) hides the cost; every
+ * tenant's overrides are loaded in set-up, so this is the warm path. The store is {@link
+ * InMemoryFlagStore}; the hot path never touches it. The round-robin step itself (about 1 ns) is
+ * included.
  *
  * <p>Run (allocation appears as {@code gc.alloc.rate.norm}, bytes per operation):
  *
@@ -65,10 +66,13 @@ public class IsEnabledBenchmark {
 
   private InMemoryFlagStore store;
   private FeatureFlags flags;
+
   /** Tenants that have an override of {@link #WITH_OVERRIDES}. */
   private TenantKey[] overridden;
+
   /** Tenants with no override of anything. */
   private TenantKey[] plain;
+
   private int cursor;
 
   /** Builds the store and a warm client. */
@@ -82,10 +86,14 @@ public class IsEnabledBenchmark {
       hundredTenants.add(Fixtures.tenantId("u", i * (Fixtures.TENANTS / 100)));
     }
     Fixtures.create(store, Fixtures.flag(ON, FlagState.ON));
-    Fixtures.create(store, Fixtures.flag(TARGETED_TENANTS, FlagState.TARGETED)
-        .withScope(Fixtures.scope(TenantKey.TENANT_ATTRIBUTE, hundredTenants)));
-    Fixtures.create(store, Fixtures.flag(TARGETED_PLANS, FlagState.TARGETED)
-        .withScope(Fixtures.scope("plan", Fixtures.plans(1_000))));
+    Fixtures.create(
+        store,
+        Fixtures.flag(TARGETED_TENANTS, FlagState.TARGETED)
+            .withScope(Fixtures.scope(TenantKey.TENANT_ATTRIBUTE, hundredTenants)));
+    Fixtures.create(
+        store,
+        Fixtures.flag(TARGETED_PLANS, FlagState.TARGETED)
+            .withScope(Fixtures.scope("plan", Fixtures.plans(1_000))));
     Fixtures.create(store, Fixtures.flag(ROLLOUT, FlagState.ROLLOUT).withRolloutBasisPoints(2_500));
     Fixtures.create(store, Fixtures.flag(WITH_OVERRIDES, FlagState.ON));
     for (int i = 0; i < overridden.length; i++) {
@@ -94,19 +102,27 @@ public class IsEnabledBenchmark {
     flags = Fixtures.client(store);
     warm(flags, overridden, plain);
     Fixtures.check(flags.evaluate(ON, plain[0]).reason() == Reason.ON, "on");
-    Fixtures.check(flags.evaluate(TARGETED_TENANTS, plain[0]).reason() == Reason.TARGET_MATCH, "targeted tenants");
-    Fixtures.check(flags.evaluate(TARGETED_TENANTS, plain[1]).reason() == Reason.NO_MATCH, "targeted tenants");
-    Fixtures.check(flags.evaluate(TARGETED_PLANS, plain[0]).reason() == Reason.TARGET_MATCH, "targeted plans");
-    Fixtures.check(flags.evaluate(TARGETED_PLANS, Fixtures.tenants("v", 1_501)[1_500]).reason() == Reason.NO_MATCH,
+    Fixtures.check(
+        flags.evaluate(TARGETED_TENANTS, plain[0]).reason() == Reason.TARGET_MATCH,
+        "targeted tenants");
+    Fixtures.check(
+        flags.evaluate(TARGETED_TENANTS, plain[1]).reason() == Reason.NO_MATCH, "targeted tenants");
+    Fixtures.check(
+        flags.evaluate(TARGETED_PLANS, plain[0]).reason() == Reason.TARGET_MATCH, "targeted plans");
+    Fixtures.check(
+        flags.evaluate(TARGETED_PLANS, Fixtures.tenants("v", 1_501)[1_500]).reason()
+            == Reason.NO_MATCH,
         "targeted plans");
-    Fixtures.check(flags.evaluate(WITH_OVERRIDES, overridden[7]).reason() == Reason.OVERRIDE, "override hit");
+    Fixtures.check(
+        flags.evaluate(WITH_OVERRIDES, overridden[7]).reason() == Reason.OVERRIDE, "override hit");
     Fixtures.check(flags.evaluate(WITH_OVERRIDES, plain[7]).reason() == Reason.ON, "override miss");
     Fixtures.check(flags.evaluate(UNKNOWN, plain[7]).reason() == Reason.FLAG_NOT_FOUND, "unknown");
     int in = 0;
     for (TenantKey t : plain) {
       in += flags.isEnabled(ROLLOUT, t) ? 1 : 0;
     }
-    Fixtures.check(Math.abs(in - plain.length / 4) <= Math.max(10, plain.length / 25),
+    Fixtures.check(
+        Math.abs(in - plain.length / 4) <= Math.max(10, plain.length / 25),
         "rollout 25 % let in " + in + " of " + plain.length);
   }
 
@@ -165,7 +181,9 @@ public class IsEnabledBenchmark {
     return flags.isEnabled(WITH_OVERRIDES, next(overridden));
   }
 
-  /** A flag with overrides, for a tenant that has none (warm override cache, falls through to ON). */
+  /**
+   * A flag with overrides, for a tenant that has none (warm override cache, falls through to ON).
+   */
   @Benchmark
   public boolean overrideMiss() {
     return flags.isEnabled(WITH_OVERRIDES, next(plain));

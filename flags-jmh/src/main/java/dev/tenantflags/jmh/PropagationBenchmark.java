@@ -27,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Each operation flips a flag between {@code ON} and {@code OFF} through client A's {@code
  * FlagAdmin} and returns when client B's {@code isEnabled} answers the new value (checked every 20
  * µs). So the time includes A's audited write transaction and B receiving the {@code LISTEN/NOTIFY}
- * push and refreshing its snapshot; B's polling (every 1 s) is only the safety net. {@code SampleTime}
- * mode: read p50 and p99 of the distribution. An operation that does not see the change within 5 s
- * fails the benchmark.
+ * push and refreshing its snapshot; B's polling (every 1 s) is only the safety net. {@code
+ * SampleTime} mode: read p50 and p99 of the distribution. An operation that does not see the change
+ * within 5 s fails the benchmark.
  *
  * <p>PostgreSQL is the server named by {@code FLAGS_BENCH_PG_URL} (default {@code
  * jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}); a fresh schema is created and dropped.
@@ -87,7 +87,8 @@ public class PropagationBenchmark {
   @Benchmark
   public boolean changeSeenByOtherClient() {
     boolean next = !on;
-    admin.update(FLAG, FlagAdmin.ANY_VERSION, f -> f.withState(next ? FlagState.ON : FlagState.OFF), null);
+    admin.update(
+        FLAG, FlagAdmin.ANY_VERSION, f -> f.withState(next ? FlagState.ON : FlagState.OFF), null);
     long deadline = System.nanoTime() + TIMEOUT_NANOS;
     while (clientB.isEnabled(FLAG, tenant) != next) {
       if (System.nanoTime() > deadline) {

@@ -16,16 +16,21 @@ final class GateTest {
 
   @Test
   void judge_withinLimits_passes() {
-    List<Gate.Row> rows = Gate.judge(
-        List.of(measured("IsEnabledBenchmark.on", 20, 0.002), measured("EvaluateAllBenchmark.evaluateAll:flagCount=100", 900, 4_000)),
-        Map.of("IsEnabledBenchmark.on", new Baseline.Entry(7, 0)));
+    List<Gate.Row> rows =
+        Gate.judge(
+            List.of(
+                measured("IsEnabledBenchmark.on", 20, 0.002),
+                measured("EvaluateAllBenchmark.evaluateAll:flagCount=100", 900, 4_000)),
+            Map.of("IsEnabledBenchmark.on", new Baseline.Entry(7, 0)));
     assertThat(rows).allMatch(Gate.Row::passed);
   }
 
   @Test
   void judge_moreThanThreeTimesBaseline_fails() {
-    List<Gate.Row> rows = Gate.judge(List.of(measured("IsEnabledBenchmark.on", 21.5, 0)),
-        Map.of("IsEnabledBenchmark.on", new Baseline.Entry(7, 0)));
+    List<Gate.Row> rows =
+        Gate.judge(
+            List.of(measured("IsEnabledBenchmark.on", 21.5, 0)),
+            Map.of("IsEnabledBenchmark.on", new Baseline.Entry(7, 0)));
     assertThat(rows.get(0).failures()).singleElement().asString().contains("3.1x slower");
   }
 
@@ -37,18 +42,26 @@ final class GateTest {
 
   @Test
   void judge_isEnabledAllocating_fails() {
-    List<Gate.Row> rows = Gate.judge(
-        List.of(measured("IsEnabledBenchmark.rollout25", 20, 24), measured("EvaluateAllBenchmark.evaluateAll", 500, 24)),
-        Map.of());
+    List<Gate.Row> rows =
+        Gate.judge(
+            List.of(
+                measured("IsEnabledBenchmark.rollout25", 20, 24),
+                measured("EvaluateAllBenchmark.evaluateAll", 500, 24)),
+            Map.of());
     assertThat(rows.get(0).failures()).singleElement().asString().contains("allocates 24.00 B/op");
     assertThat(rows.get(1).passed()).isTrue();
   }
 
   @Test
   void baseline_writtenThenRead_roundTrips(@TempDir Path dir) throws Exception {
-    Baseline written = new Baseline("quick", "17.0.15", Map.of(
-        "IsEnabledBenchmark.on", new Baseline.Entry(6.25, 0.0),
-        "EvaluateAllBenchmark.evaluateAll:flagCount=1000", new Baseline.Entry(5123.5, 1234.0)));
+    Baseline written =
+        new Baseline(
+            "quick",
+            "17.0.15",
+            Map.of(
+                "IsEnabledBenchmark.on", new Baseline.Entry(6.25, 0.0),
+                "EvaluateAllBenchmark.evaluateAll:flagCount=1000",
+                    new Baseline.Entry(5123.5, 1234.0)));
     Path file = dir.resolve("baseline.json");
     written.write(file);
     assertThat(Baseline.read(file)).isEqualTo(written);

@@ -1,6 +1,7 @@
 package dev.tenantflags.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tenantflags.Bucketing;
 import dev.tenantflags.FeatureFlags;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The caches that make the benchmarks fast (remembered buckets, the override fast path) must answer
@@ -34,9 +34,15 @@ final class HotPathSemanticsTest {
         for (TenantKey tenant : tenants) {
           boolean expected = Bucketing.bucket(tenant.id(), "roll") < basisPoints;
           assertThat(flags.isEnabled("roll", tenant)).as(tenant.id()).isEqualTo(expected);
-          assertThat(flags.isEnabled("roll", tenant)).as(tenant.id() + " again").isEqualTo(expected);
+          assertThat(flags.isEnabled("roll", tenant))
+              .as(tenant.id() + " again")
+              .isEqualTo(expected);
         }
-        admin.update("roll", FlagAdmin.ANY_VERSION, f -> f.withRolloutBasisPoints(basisPoints + 1_000), null);
+        admin.update(
+            "roll",
+            FlagAdmin.ANY_VERSION,
+            f -> f.withRolloutBasisPoints(basisPoints + 1_000),
+            null);
       }
     }
   }
@@ -70,7 +76,9 @@ final class HotPathSemanticsTest {
       admin.setOverride("other", "globex", true, false, null, null);
       assertThat(flags.isEnabled("feat", globex)).isFalse();
       assertThat(flags.evaluate("other", globex).reason()).isEqualTo(Reason.OFF);
-      assertThat(flags.evaluateAll(globex)).containsEntry("feat", false).containsEntry("other", false);
+      assertThat(flags.evaluateAll(globex))
+          .containsEntry("feat", false)
+          .containsEntry("other", false);
     }
   }
 
@@ -105,7 +113,8 @@ final class HotPathSemanticsTest {
       for (int i = 0; i < 300; i++) {
         boolean expected = i % 3 == 0 || i % 2 == 0;
         assertThat(flags.isEnabled(new String("f" + i), acme)).as("f" + i).isEqualTo(expected);
-        assertThat(flags.evaluate("f" + i, acme).reason()).isEqualTo(i % 3 == 0 ? Reason.ON : Reason.OVERRIDE);
+        assertThat(flags.evaluate("f" + i, acme).reason())
+            .isEqualTo(i % 3 == 0 ? Reason.ON : Reason.OVERRIDE);
       }
     }
   }
@@ -118,10 +127,16 @@ final class HotPathSemanticsTest {
       FlagState state = FlagState.values()[i % FlagState.values().length];
       int basisPoints = new int[] {0, 5_000, 10_000}[i % 3];
       boolean scoped = i % 4 < 2;
-      Fixtures.create(store, Fixtures.flag(key, state).withRolloutBasisPoints(basisPoints)
-          .withScope(scoped ? Fixtures.scope("plan", List.of("plan-0001")) : dev.tenantflags.Scope.EMPTY)
-          .withPrerequisites(i % 11 == 1 ? List.of(String.format("k%03d", 150 - i)) : List.of())
-          .withArchived(i % 7 == 0));
+      Fixtures.create(
+          store,
+          Fixtures.flag(key, state)
+              .withRolloutBasisPoints(basisPoints)
+              .withScope(
+                  scoped
+                      ? Fixtures.scope("plan", List.of("plan-0001"))
+                      : dev.tenantflags.Scope.EMPTY)
+              .withPrerequisites(i % 11 == 1 ? List.of(String.format("k%03d", 150 - i)) : List.of())
+              .withArchived(i % 7 == 0));
       if (i % 5 == 0) {
         Fixtures.override(store, key, "r-00001", i % 2 == 0);
       }
@@ -129,7 +144,10 @@ final class HotPathSemanticsTest {
     try (FeatureFlags flags = Fixtures.client(store)) {
       for (TenantKey tenant : Fixtures.tenants("r", 3)) {
         Map<String, Boolean> expected = new LinkedHashMap<>();
-        flags.flags().stream().filter(f -> !f.archived()).map(f -> f.key()).sorted()
+        flags.flags().stream()
+            .filter(f -> !f.archived())
+            .map(f -> f.key())
+            .sorted()
             .forEach(k -> expected.put(k, flags.isEnabled(k, tenant)));
         Map<String, Boolean> all = flags.evaluateAll(tenant);
         assertThat(all).isEqualTo(expected).hasSameHashCodeAs(expected);
@@ -141,8 +159,10 @@ final class HotPathSemanticsTest {
         for (Map.Entry<String, Boolean> e : expected.entrySet()) {
           assertThat(all.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
         }
-        assertThatThrownBy(() -> all.put("k000", true)).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> all.entrySet().iterator().remove()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> all.put("k000", true))
+            .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> all.entrySet().iterator().remove())
+            .isInstanceOf(UnsupportedOperationException.class);
       }
     }
   }
@@ -151,10 +171,14 @@ final class HotPathSemanticsTest {
   void isEnabled_manySaltsMoreTenantsThanCache_matchesBucketing() throws InterruptedException {
     InMemoryFlagStore store = new InMemoryFlagStore();
     for (int i = 0; i < 12; i++) {
-      Fixtures.create(store, Fixtures.flag("roll" + i, FlagState.ROLLOUT).withRolloutBasisPoints(1_000 + 700 * i)
-          .withRolloutSalt(i % 4 == 0 ? "shared" : null));
+      Fixtures.create(
+          store,
+          Fixtures.flag("roll" + i, FlagState.ROLLOUT)
+              .withRolloutBasisPoints(1_000 + 700 * i)
+              .withRolloutSalt(i % 4 == 0 ? "shared" : null));
     }
-    try (FeatureFlags flags = FeatureFlags.builder().store(store).environment(Fixtures.ENV).tenantCacheSize(10).build()) {
+    try (FeatureFlags flags =
+        FeatureFlags.builder().store(store).environment(Fixtures.ENV).tenantCacheSize(10).build()) {
       assertThat(flags.awaitReady(Duration.ofSeconds(5))).isTrue();
       TenantKey[] tenants = Fixtures.tenants("s", 1_500);
       for (int round = 0; round < 2; round++) {
@@ -162,7 +186,9 @@ final class HotPathSemanticsTest {
           for (int i = 0; i < 12; i++) {
             String salt = i % 4 == 0 ? "shared" : "roll" + i;
             boolean expected = Bucketing.bucket(tenant.id(), salt) < 1_000 + 700 * i;
-            assertThat(flags.isEnabled("roll" + i, tenant)).as(tenant.id() + " roll" + i).isEqualTo(expected);
+            assertThat(flags.isEnabled("roll" + i, tenant))
+                .as(tenant.id() + " roll" + i)
+                .isEqualTo(expected);
           }
         }
       }

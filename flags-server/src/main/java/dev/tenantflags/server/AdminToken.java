@@ -19,11 +19,11 @@ import java.util.regex.Pattern;
 /**
  * The server's first admin token.
  *
- * <p>It comes from {@code FLAGS_ADMIN_TOKEN} when set. Otherwise the first start generates 32 random
- * bytes (url-safe Base64), prints the token once, and keeps only its SHA-256 in a small file: next
- * to the SQLite database ({@code <db>.admin-token.sha256}), or, for databases that are no file,
- * {@code flags-server.admin-token.sha256} in the working directory. Later starts read the hash and
- * print nothing. Deleting the file makes the next start generate a new token.
+ * <p>It comes from {@code FLAGS_ADMIN_TOKEN} when set. Otherwise the first start generates 32
+ * random bytes (url-safe Base64), prints the token once, and keeps only its SHA-256 in a small
+ * file: next to the SQLite database ({@code <db>.admin-token.sha256}), or, for databases that are
+ * no file, {@code flags-server.admin-token.sha256} in the working directory. Later starts read the
+ * hash and print nothing. Deleting the file makes the next start generate a new token.
  *
  * <p>Thread safety: immutable.
  *
@@ -39,14 +39,16 @@ record AdminToken(String sha256Hex, String generated, String source) {
   static AdminToken resolve(String jdbcUrl, Map<String, String> env) {
     String fromEnv = env.get(ENV_VARIABLE);
     if (fromEnv != null && !fromEnv.isBlank()) {
-      return new AdminToken(sha256(fromEnv.trim()), null, "the " + ENV_VARIABLE + " environment variable");
+      return new AdminToken(
+          sha256(fromEnv.trim()), null, "the " + ENV_VARIABLE + " environment variable");
     }
     Path file = hashFile(jdbcUrl);
     try {
       if (Files.exists(file)) {
         String hex = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (!HEX.matcher(hex).matches()) {
-          throw new IllegalStateException("admin token file does not hold a SHA-256 hex digest: \"" + file + "\"");
+          throw new IllegalStateException(
+              "admin token file does not hold a SHA-256 hex digest: \"" + file + "\"");
         }
         return new AdminToken(hex, null, file.toString());
       }
@@ -60,7 +62,8 @@ record AdminToken(String sha256Hex, String generated, String source) {
       // Another server started on the same database at the same moment and won; use its token.
       return resolve(jdbcUrl, env);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or write the admin token file \"" + file + "\"", e);
+      throw new UncheckedIOException(
+          "cannot read or write the admin token file \"" + file + "\"", e);
     }
   }
 
@@ -69,7 +72,12 @@ record AdminToken(String sha256Hex, String generated, String source) {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, hex + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Files.writeString(
+        file,
+        hex + "\n",
+        StandardCharsets.US_ASCII,
+        StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
     try {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException e) {
@@ -80,7 +88,9 @@ record AdminToken(String sha256Hex, String generated, String source) {
   /** Where the hash lives for a JDBC URL. */
   static Path hashFile(String jdbcUrl) {
     Path db = sqliteFile(jdbcUrl);
-    return db != null ? db.resolveSibling(db.getFileName() + ".admin-token.sha256") : Path.of("flags-server.admin-token.sha256");
+    return db != null
+        ? db.resolveSibling(db.getFileName() + ".admin-token.sha256")
+        : Path.of("flags-server.admin-token.sha256");
   }
 
   /** The database file of a SQLite URL, or null for other databases and in-memory SQLite. */
@@ -104,13 +114,15 @@ record AdminToken(String sha256Hex, String generated, String source) {
 
   static String sha256(String token) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform must provide SHA-256", e);
     }
   }
 
-  @java.lang.Override
+  @Override
   public String toString() {
     // Never show a generated token by accident (records print every component).
     return "AdminToken[source=" + source + "]";

@@ -31,23 +31,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runnable flag service: embedded Jetty 12 serving the admin REST API at {@code /api/*}, the web
- * console at {@code /} and a readiness check at {@code /health}, over a JDBC store (a SQLite file by
- * default).
+ * The runnable flag service: embedded Jetty 12 serving the admin REST API at {@code /api/*}, the
+ * web console at {@code /} and a readiness check at {@code /health}, over a JDBC store (a SQLite
+ * file by default).
  *
  * <p>Run it with {@code java -jar flags-server.jar [options]} ({@link #main}; {@code --help} lists
  * the options), or start it in-process with {@link #start(ServerOptions, Map, PrintStream)}.
  *
  * <h2>Start-up</h2>
+ *
  * Opens the store (migrating its schema), creates {@code development}, {@code staging} and a
  * protected {@code production} on an empty database, applies the {@code --seed} file with {@link
  * FlagAdmin#ensure}, resolves the first admin token ({@code FLAGS_ADMIN_TOKEN}, or generated and
  * printed once), then listens.
  *
  * <h2>Shutdown</h2>
- * {@link #close()} (called by the JVM shutdown hook on SIGTERM or Ctrl-C when run from {@link #main})
- * stops accepting requests, lets running ones finish for up to five seconds, then closes the client
- * and the store.
+ *
+ * {@link #close()} (called by the JVM shutdown hook on SIGTERM or Ctrl-C when run from {@link
+ * #main}) stops accepting requests, lets running ones finish for up to five seconds, then closes
+ * the client and the store.
  *
  * <p>Thread safety: {@link #close()} may be called from any thread, more than once.
  */
@@ -55,7 +57,10 @@ public final class FlagServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlagServer.class);
   private static final String SERVER_ACTOR = "flags-server";
-  /** The actor of seeded flags; {@code ensure} treats flags last changed by anyone else as edited. */
+
+  /**
+   * The actor of seeded flags; {@code ensure} treats flags last changed by anyone else as edited.
+   */
   static final String SEED_ACTOR = "flags-server --seed";
 
   private final Server jetty;
@@ -126,15 +131,18 @@ public final class FlagServer implements AutoCloseable {
    * @throws UsageException if the seed or tokens file is invalid, naming the option
    * @throws RuntimeException if the store cannot be opened or the port cannot be bound
    */
-  public static FlagServer start(ServerOptions options, Map<String, String> env, PrintStream out) throws IOException {
+  public static FlagServer start(ServerOptions options, Map<String, String> env, PrintStream out)
+      throws IOException {
     AdminToken adminToken = AdminToken.resolve(options.jdbcUrl(), env);
-    BearerTokenAuthenticator.Builder tokens = BearerTokenAuthenticator.builder()
-        .sha256("admin", Role.ADMIN, null, adminToken.sha256Hex());
+    BearerTokenAuthenticator.Builder tokens =
+        BearerTokenAuthenticator.builder()
+            .sha256("admin", Role.ADMIN, null, adminToken.sha256Hex());
     if (options.tokens() != null) {
       try {
         tokens.file(options.tokens());
       } catch (RuntimeException e) {
-        throw new UsageException("--tokens file \"" + options.tokens() + "\" is invalid: " + e.getMessage());
+        throw new UsageException(
+            "--tokens file \"" + options.tokens() + "\" is invalid: " + e.getMessage());
       }
     }
     FlagExport seed = options.seed() == null ? null : readSeed(options);
@@ -143,7 +151,12 @@ public final class FlagServer implements AutoCloseable {
     FeatureFlags flags = null;
     Server jetty = null;
     try {
-      flags = FeatureFlags.builder().store(store).environment(options.environment()).strictStartup(true).build();
+      flags =
+          FeatureFlags.builder()
+              .store(store)
+              .environment(options.environment())
+              .strictStartup(true)
+              .build();
       createDefaultEnvironments(flags);
       if (seed != null) {
         applySeed(store, options.environment(), seed);
@@ -160,7 +173,11 @@ public final class FlagServer implements AutoCloseable {
       jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
-      context.addServlet(new ServletHolder("admin-api", FlagAdminServlet.builder().flags(flags).authenticator(tokens.build()).build()), "/api/*");
+      context.addServlet(
+          new ServletHolder(
+              "admin-api",
+              FlagAdminServlet.builder().flags(flags).authenticator(tokens.build()).build()),
+          "/api/*");
       context.addServlet(new ServletHolder("health", new HealthServlet(flags, dialect)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");
       jetty.setHandler(context);
@@ -169,16 +186,25 @@ public final class FlagServer implements AutoCloseable {
 
       if (adminToken.generated() != null) {
         out.println();
-        out.println("  First start: generated an admin token. It is shown only this once; keep it safe.");
+        out.println(
+            "  First start: generated an admin token. It is shown only this once; keep it safe.");
         out.println("  Sign in to the console and call the API with it:");
         out.println();
         out.println("      " + adminToken.generated());
         out.println();
-        out.println("  Its SHA-256 is kept in " + adminToken.source() + "; delete that file to get a new token.");
+        out.println(
+            "  Its SHA-256 is kept in "
+                + adminToken.source()
+                + "; delete that file to get a new token.");
         out.println();
       }
       String host = options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind();
-      LOG.info("admin token from {}; store {} ({}); environment {}", adminToken.source(), dialect, redact(options.jdbcUrl()), options.environment());
+      LOG.info(
+          "admin token from {}; store {} ({}); environment {}",
+          adminToken.source(),
+          dialect,
+          redact(options.jdbcUrl()),
+          options.environment());
       out.println("flags-server listening on http://" + host + ":" + port + "/");
       out.flush();
       return new FlagServer(jetty, flags, store, port);
@@ -205,7 +231,8 @@ public final class FlagServer implements AutoCloseable {
     try {
       return FlagExport.parse(text, options.environment());
     } catch (RuntimeException e) {
-      throw new UsageException("--seed file \"" + options.seed() + "\" is invalid: " + e.getMessage());
+      throw new UsageException(
+          "--seed file \"" + options.seed() + "\" is invalid: " + e.getMessage());
     }
   }
 
@@ -215,21 +242,30 @@ public final class FlagServer implements AutoCloseable {
       return;
     }
     FlagAdmin admin = flags.admin(SERVER_ACTOR);
-    for (Environment env : List.of(
-        new Environment("development", false), new Environment("staging", false), new Environment(Environment.PRODUCTION, true))) {
+    for (Environment env :
+        List.of(
+            new Environment("development", false),
+            new Environment("staging", false),
+            new Environment(Environment.PRODUCTION, true))) {
       try {
         admin.createEnvironment(env.name(), env.isProtected(), "created on first start");
       } catch (FlagConflictException e) {
         // A second server on the same database created it at the same moment.
       }
     }
-    LOG.info("empty database: created the environments development, staging and production (protected)");
+    LOG.info(
+        "empty database: created the environments development, staging and production (protected)");
   }
 
   /** Declares the seed's flags in its environment; operators' edits survive (ensure). */
   private static void applySeed(FlagStore store, String serverEnvironment, FlagExport seed) {
     Map<EnsureResult, Integer> counts = new EnumMap<>(EnsureResult.class);
-    FeatureFlags client = FeatureFlags.builder().store(store).environment(seed.environment()).strictStartup(true).build();
+    FeatureFlags client =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(seed.environment())
+            .strictStartup(true)
+            .build();
     try {
       FlagAdmin admin = client.admin(SEED_ACTOR);
       // Prerequisites must exist first: declare flags in dependency order.
@@ -240,7 +276,9 @@ public final class FlagServer implements AutoCloseable {
       client.close();
     }
     if (!seed.overrides().isEmpty()) {
-      LOG.warn("the seed file holds {} overrides; --seed declares flags only, so they were not applied", seed.overrides().size());
+      LOG.warn(
+          "the seed file holds {} overrides; --seed declares flags only, so they were not applied",
+          seed.overrides().size());
     }
     LOG.info("seed applied to environment {}: {}", seed.environment(), counts);
   }
@@ -270,7 +308,7 @@ public final class FlagServer implements AutoCloseable {
   }
 
   /** Stops the server, then closes the client and the store. Idempotent. */
-  @java.lang.Override
+  @Override
   public void close() {
     synchronized (closeLock) {
       if (closed) {

@@ -28,8 +28,9 @@ final class HealthServlet extends HttpServlet {
     this.dialect = dialect;
   }
 
-  @java.lang.Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Status status = flags.status();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", status.state().name());

@@ -29,7 +29,8 @@ final class SeedOrder {
     return out;
   }
 
-  private static void visit(Flag f, Map<String, Flag> byKey, Set<String> done, Set<String> visiting, List<Flag> out) {
+  private static void visit(
+      Flag f, Map<String, Flag> byKey, Set<String> done, Set<String> visiting, List<Flag> out) {
     if (done.contains(f.key())) {
       return;
     }

@@ -22,14 +22,24 @@ import java.util.regex.Pattern;
  * @param seed a JSON file of flags to declare with {@code ensure}, or null
  * @param help whether {@code --help} was given (everything else is then ignored)
  */
-public record ServerOptions(int port, String bind, String jdbcUrl, String environment, Path tokens, Path seed, boolean help) {
+public record ServerOptions(
+    int port,
+    String bind,
+    String jdbcUrl,
+    String environment,
+    Path tokens,
+    Path seed,
+    boolean help) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 8080;
+
   /** The default bind address: loopback only, so a first try exposes nothing. */
   public static final String DEFAULT_BIND = "127.0.0.1";
+
   /** The default store: a SQLite file in the working directory. */
   public static final String DEFAULT_JDBC_URL = "jdbc:sqlite:flags.db";
+
   /** The default environment. */
   public static final String DEFAULT_ENVIRONMENT = "production";
 
@@ -52,25 +62,34 @@ public record ServerOptions(int port, String bind, String jdbcUrl, String enviro
    * @return the default options
    */
   public static ServerOptions defaults() {
-    return new ServerOptions(DEFAULT_PORT, DEFAULT_BIND, DEFAULT_JDBC_URL, DEFAULT_ENVIRONMENT, null, null, false);
+    return new ServerOptions(
+        DEFAULT_PORT, DEFAULT_BIND, DEFAULT_JDBC_URL, DEFAULT_ENVIRONMENT, null, null, false);
   }
 
-  /** @return a copy with this port */
+  /**
+   * @return a copy with this port
+   */
   public ServerOptions withPort(int port) {
     return new ServerOptions(port, bind, jdbcUrl, environment, tokens, seed, help);
   }
 
-  /** @return a copy with this JDBC URL */
+  /**
+   * @return a copy with this JDBC URL
+   */
   public ServerOptions withJdbcUrl(String jdbcUrl) {
     return new ServerOptions(port, bind, jdbcUrl, environment, tokens, seed, help);
   }
 
-  /** @return a copy with this seed file (null for none) */
+  /**
+   * @return a copy with this seed file (null for none)
+   */
   public ServerOptions withSeed(Path seed) {
     return new ServerOptions(port, bind, jdbcUrl, environment, tokens, seed, help);
   }
 
-  /** @return a copy with this tokens file (null for none) */
+  /**
+   * @return a copy with this tokens file (null for none)
+   */
   public ServerOptions withTokens(Path tokens) {
     return new ServerOptions(port, bind, jdbcUrl, environment, tokens, seed, help);
   }
@@ -113,15 +132,26 @@ public record ServerOptions(int port, String bind, String jdbcUrl, String enviro
       if (!seen.add(name)) {
         throw new UsageException(name + " was given twice");
       }
-      o = switch (name) {
-        case "--port" -> o.withPort(port(value));
-        case "--bind" -> new ServerOptions(o.port, nonEmpty(name, value), o.jdbcUrl, o.environment, o.tokens, o.seed, false);
-        case "--jdbc-url" -> o.withJdbcUrl(jdbcUrl(value));
-        case "--environment" -> new ServerOptions(o.port, o.bind, o.jdbcUrl, environment(value), o.tokens, o.seed, false);
-        case "--tokens" -> o.withTokens(readableFile(name, value));
-        case "--seed" -> o.withSeed(readableFile(name, value));
-        default -> throw new IllegalStateException(name);
-      };
+      o =
+          switch (name) {
+            case "--port" -> o.withPort(port(value));
+            case "--bind" ->
+                new ServerOptions(
+                    o.port,
+                    nonEmpty(name, value),
+                    o.jdbcUrl,
+                    o.environment,
+                    o.tokens,
+                    o.seed,
+                    false);
+            case "--jdbc-url" -> o.withJdbcUrl(jdbcUrl(value));
+            case "--environment" ->
+                new ServerOptions(
+                    o.port, o.bind, o.jdbcUrl, environment(value), o.tokens, o.seed, false);
+            case "--tokens" -> o.withTokens(readableFile(name, value));
+            case "--seed" -> o.withSeed(readableFile(name, value));
+            default -> throw new IllegalStateException(name);
+          };
     }
     return o;
   }
@@ -154,7 +184,8 @@ public record ServerOptions(int port, String bind, String jdbcUrl, String enviro
 
   private static String jdbcUrl(String value) {
     if (!value.startsWith("jdbc:")) {
-      throw new UsageException("--jdbc-url must start with jdbc: (e.g. jdbc:sqlite:flags.db): \"" + value + "\"");
+      throw new UsageException(
+          "--jdbc-url must start with jdbc: (e.g. jdbc:sqlite:flags.db): \"" + value + "\"");
     }
     return value;
   }
@@ -177,39 +208,39 @@ public record ServerOptions(int port, String bind, String jdbcUrl, String enviro
   /** The text {@code --help} prints. */
   static String usage() {
     return """
-        Usage: java -jar flags-server.jar [options]
+    Usage: java -jar flags-server.jar [options]
 
-        Runs the tenantflags flag service: the admin REST API at /api, the web console at /,
-        and a health check at /health.
+    Runs the tenantflags flag service: the admin REST API at /api, the web console at /,
+    and a health check at /health.
 
-        Options:
-          --port N            TCP port to listen on (default 8080; 0 picks a free port and
-                              prints it)
-          --bind ADDRESS      address to listen on (default 127.0.0.1, this machine only;
-                              0.0.0.0 for every interface)
-          --jdbc-url URL      where flags live (default jdbc:sqlite:flags.db in the working
-                              directory); e.g. jdbc:postgresql://db:5432/flags?user=flags
-          --environment NAME  the environment used when a request names none
-                              (default production)
-          --tokens FILE       API tokens, a JSON array of
-                              {"name": "ci-bot", "role": "DEVELOPER", "tenant": null,
-                               "sha256": "<hex SHA-256 of the token>"}
-                              ("token": "<plain>" may replace "sha256" for local use);
-                              roles: EVALUATOR, VIEWER, DEVELOPER, ADMIN, TENANT_ADMIN
-          --seed FILE         flags to declare, JSON in the export format (or a bare array of
-                              flags): each is created when absent; flags an operator has
-                              changed are left as they are
-          --help              print this text
+    Options:
+      --port N            TCP port to listen on (default 8080; 0 picks a free port and
+                          prints it)
+      --bind ADDRESS      address to listen on (default 127.0.0.1, this machine only;
+                          0.0.0.0 for every interface)
+      --jdbc-url URL      where flags live (default jdbc:sqlite:flags.db in the working
+                          directory); e.g. jdbc:postgresql://db:5432/flags?user=flags
+      --environment NAME  the environment used when a request names none
+                          (default production)
+      --tokens FILE       API tokens, a JSON array of
+                          {"name": "ci-bot", "role": "DEVELOPER", "tenant": null,
+                           "sha256": "<hex SHA-256 of the token>"}
+                          ("token": "<plain>" may replace "sha256" for local use);
+                          roles: EVALUATOR, VIEWER, DEVELOPER, ADMIN, TENANT_ADMIN
+      --seed FILE         flags to declare, JSON in the export format (or a bare array of
+                          flags): each is created when absent; flags an operator has
+                          changed are left as they are
+      --help              print this text
 
-        The first admin token: set FLAGS_ADMIN_TOKEN in the environment, or let the first start
-        generate one. A generated token is printed once; only its SHA-256 is kept, in a file
-        next to the SQLite database (<db>.admin-token.sha256; for other databases
-        flags-server.admin-token.sha256 in the working directory).
+    The first admin token: set FLAGS_ADMIN_TOKEN in the environment, or let the first start
+    generate one. A generated token is printed once; only its SHA-256 is kept, in a file
+    next to the SQLite database (<db>.admin-token.sha256; for other databases
+    flags-server.admin-token.sha256 in the working directory).
 
-        On an empty database the environments development, staging and production (protected:
-        only ADMIN tokens may change it) are created. Stop with Ctrl-C or SIGTERM.
+    On an empty database the environments development, staging and production (protected:
+    only ADMIN tokens may change it) are created. Stop with Ctrl-C or SIGTERM.
 
-        Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 for bad options.
-        """;
+    Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 for bad options.
+    """;
   }
 }

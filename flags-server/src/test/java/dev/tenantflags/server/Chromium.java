@@ -54,7 +54,8 @@ final class Chromium implements AutoCloseable {
   /** The chromium binary on PATH, or null. */
   static Path find() {
     for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
-      for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      for (String dir :
+          System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
         Path candidate = Path.of(dir, name);
         if (Files.isExecutable(candidate)) {
           return candidate;
@@ -66,34 +67,61 @@ final class Chromium implements AutoCloseable {
 
   static Chromium launch(Path binary) throws Exception {
     Path profile = Files.createTempDirectory("tenantflags-chromium");
-    Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile,
-        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=1440,1000", "about:blank")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                "--window-size=1440,1000",
+                "about:blank")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     CompletableFuture<String> devtools = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = err.readLine()) != null) {
-          int at = line.indexOf("DevTools listening on ");
-          if (at >= 0) {
-            devtools.complete(line.substring(at + "DevTools listening on ".length()).trim());
-          }
-        }
-      } catch (IOException e) {
-        devtools.completeExceptionally(e);
-      }
-      devtools.completeExceptionally(new IllegalStateException("chromium exited without a DevTools URL"));
-    }, "chromium-stderr");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader err =
+                  new BufferedReader(
+                      new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                  int at = line.indexOf("DevTools listening on ");
+                  if (at >= 0) {
+                    devtools.complete(
+                        line.substring(at + "DevTools listening on ".length()).trim());
+                  }
+                }
+              } catch (IOException e) {
+                devtools.completeExceptionally(e);
+              }
+              devtools.completeExceptionally(
+                  new IllegalStateException("chromium exited without a DevTools URL"));
+            },
+            "chromium-stderr");
     reader.setDaemon(true);
     reader.start();
     try {
       URI browser = URI.create(devtools.get(30, TimeUnit.SECONDS));
       HttpClient http = HttpClient.newHttpClient();
-      String page = http.send(HttpRequest.newBuilder(URI.create("http://" + browser.getAuthority() + "/json/new?about:blank"))
-          .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String page =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://" + browser.getAuthority() + "/json/new?about:blank"))
+                      .PUT(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       URI pageSocket = URI.create(JSON.readTree(page).get("webSocketDebuggerUrl").asText());
       return new Chromium(process, profile, http, pageSocket);
     } catch (Exception e) {
@@ -103,43 +131,53 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  private Chromium(Process process, Path profile, HttpClient http, URI pageSocket) throws Exception {
+  private Chromium(Process process, Path profile, HttpClient http, URI pageSocket)
+      throws Exception {
     this.process = process;
     this.profile = profile;
-    this.socket = http.newWebSocketBuilder().buildAsync(pageSocket, new Listener()).get(15, TimeUnit.SECONDS);
-    listeners.add(event -> {
-      String method = event.path("method").asText();
-      JsonNode p = event.path("params");
-      switch (method) {
-        case "Runtime.exceptionThrown" -> exceptions.add(p.path("exceptionDetails").toString());
-        case "Page.javascriptDialogOpening" -> {
-          dialogs.add(p.path("type").asText() + ": " + p.path("message").asText());
-          call("Page.handleJavaScriptDialog", Map.of("accept", true));
-        }
-        case "Log.entryAdded" -> {
-          // Network entries are HTTP errors the page handled (a test provokes a 409 on purpose).
-          if ("error".equals(p.path("entry").path("level").asText()) && !"network".equals(p.path("entry").path("source").asText())) {
-            errors.add(p.path("entry").path("text").asText() + " " + p.path("entry").path("url").asText());
+    this.socket =
+        http.newWebSocketBuilder().buildAsync(pageSocket, new Listener()).get(15, TimeUnit.SECONDS);
+    listeners.add(
+        event -> {
+          String method = event.path("method").asText();
+          JsonNode p = event.path("params");
+          switch (method) {
+            case "Runtime.exceptionThrown" -> exceptions.add(p.path("exceptionDetails").toString());
+            case "Page.javascriptDialogOpening" -> {
+              dialogs.add(p.path("type").asText() + ": " + p.path("message").asText());
+              call("Page.handleJavaScriptDialog", Map.of("accept", true));
+            }
+            case "Log.entryAdded" -> {
+              // Network entries are HTTP errors the page handled (a test provokes a 409 on
+              // purpose).
+              if ("error".equals(p.path("entry").path("level").asText())
+                  && !"network".equals(p.path("entry").path("source").asText())) {
+                errors.add(
+                    p.path("entry").path("text").asText()
+                        + " "
+                        + p.path("entry").path("url").asText());
+              }
+            }
+            case "Runtime.consoleAPICalled" -> {
+              if ("error".equals(p.path("type").asText())) {
+                errors.add("console.error " + p.path("args").toString());
+              }
+            }
+            default -> {}
           }
-        }
-        case "Runtime.consoleAPICalled" -> {
-          if ("error".equals(p.path("type").asText())) {
-            errors.add("console.error " + p.path("args").toString());
-          }
-        }
-        default -> { }
-      }
-    });
+        });
     send("Page.enable", Map.of());
     send("Runtime.enable", Map.of());
     send("Log.enable", Map.of());
-    send("Emulation.setDeviceMetricsOverride", Map.of("width", 1440, "height", 1000, "deviceScaleFactor", 1, "mobile", false));
+    send(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", 1440, "height", 1000, "deviceScaleFactor", 1, "mobile", false));
   }
 
   private final class Listener implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
 
-    @java.lang.Override
+    @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
@@ -151,7 +189,8 @@ final class Chromium implements AutoCloseable {
             CompletableFuture<JsonNode> future = pending.remove(message.get("id").asInt());
             if (future != null) {
               if (message.has("error")) {
-                future.completeExceptionally(new IllegalStateException("CDP error: " + message.get("error")));
+                future.completeExceptionally(
+                    new IllegalStateException("CDP error: " + message.get("error")));
               } else {
                 future.complete(message.path("result"));
               }
@@ -195,9 +234,13 @@ final class Chromium implements AutoCloseable {
 
   /** Evaluates an expression in the page (awaiting promises) and returns its JSON value. */
   JsonNode eval(String expression) throws Exception {
-    JsonNode result = send("Runtime.evaluate", Map.of("expression", expression, "awaitPromise", true, "returnByValue", true));
+    JsonNode result =
+        send(
+            "Runtime.evaluate",
+            Map.of("expression", expression, "awaitPromise", true, "returnByValue", true));
     if (result.has("exceptionDetails")) {
-      throw new IllegalStateException("page script failed: " + expression + " -> " + result.get("exceptionDetails"));
+      throw new IllegalStateException(
+          "page script failed: " + expression + " -> " + result.get("exceptionDetails"));
     }
     return result.path("result").path("value");
   }
@@ -211,8 +254,15 @@ final class Chromium implements AutoCloseable {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + expression
-            + "; page errors: " + exceptions + " " + errors);
+        throw new AssertionError(
+            "timed out after "
+                + timeout.toSeconds()
+                + " s waiting for: "
+                + expression
+                + "; page errors: "
+                + exceptions
+                + " "
+                + errors);
       }
       Thread.sleep(50);
     }
@@ -225,30 +275,55 @@ final class Chromium implements AutoCloseable {
   /** Clicks an element with a real mouse event at its centre, after scrolling it into view. */
   void click(String selector) throws Exception {
     waitFor("document.querySelector(" + quote(selector) + ")");
-    JsonNode box = eval("(() => { const e = document.querySelector(" + quote(selector) + ");"
-        + " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
-        + " return {x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width}; })()");
+    JsonNode box =
+        eval(
+            "(() => { const e = document.querySelector("
+                + quote(selector)
+                + ");"
+                + " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+                + " return {x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width}; })()");
     if (box.path("w").asDouble() == 0) {
       throw new AssertionError("element is not visible: " + selector);
     }
     double x = box.path("x").asDouble();
     double y = box.path("y").asDouble();
     send("Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y));
-    send("Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x, "y", y, "button", "left", "clickCount", 1));
-    send("Input.dispatchMouseEvent", Map.of("type", "mouseReleased", "x", x, "y", y, "button", "left", "clickCount", 1));
+    send(
+        "Input.dispatchMouseEvent",
+        Map.of("type", "mousePressed", "x", x, "y", y, "button", "left", "clickCount", 1));
+    send(
+        "Input.dispatchMouseEvent",
+        Map.of("type", "mouseReleased", "x", x, "y", y, "button", "left", "clickCount", 1));
   }
 
   /** Focuses a field, clears it, and types text as keyboard input. */
   void type(String selector, String text) throws Exception {
     waitFor("document.querySelector(" + quote(selector) + ")");
-    eval("(() => { const e = document.querySelector(" + quote(selector) + "); e.focus(); e.select && e.select(); })()");
+    eval(
+        "(() => { const e = document.querySelector("
+            + quote(selector)
+            + "); e.focus(); e.select && e.select(); })()");
     send("Input.insertText", Map.of("text", text));
   }
 
   /** Presses a key such as Enter in the focused element. */
   void press(String key, int keyCode) throws Exception {
-    send("Input.dispatchKeyEvent", Map.of("type", "keyDown", "key", key, "code", key, "windowsVirtualKeyCode", keyCode, "text", key.equals("Enter") ? "\r" : ""));
-    send("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", key, "code", key, "windowsVirtualKeyCode", keyCode));
+    send(
+        "Input.dispatchKeyEvent",
+        Map.of(
+            "type",
+            "keyDown",
+            "key",
+            key,
+            "code",
+            key,
+            "windowsVirtualKeyCode",
+            keyCode,
+            "text",
+            key.equals("Enter") ? "\r" : ""));
+    send(
+        "Input.dispatchKeyEvent",
+        Map.of("type", "keyUp", "key", key, "code", key, "windowsVirtualKeyCode", keyCode));
   }
 
   String text(String selector) throws Exception {
@@ -256,7 +331,8 @@ final class Chromium implements AutoCloseable {
   }
 
   Path screenshot(Path file) throws Exception {
-    JsonNode shot = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", false));
+    JsonNode shot =
+        send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", false));
     Files.createDirectories(file.getParent());
     Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));
     return file;
@@ -270,7 +346,7 @@ final class Chromium implements AutoCloseable {
     }
   }
 
-  @java.lang.Override
+  @Override
   public void close() {
     try {
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(2, TimeUnit.SECONDS);

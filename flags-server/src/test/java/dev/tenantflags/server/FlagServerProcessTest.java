@@ -17,10 +17,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs {@link FlagServer#main} in a separate JVM, as {@code java -jar} would: output, exit codes, SIGTERM. */
+/**
+ * Runs {@link FlagServer#main} in a separate JVM, as {@code java -jar} would: output, exit codes,
+ * SIGTERM.
+ */
 final class FlagServerProcessTest {
 
-  private static final Pattern LISTENING = Pattern.compile("flags-server listening on http://127\\.0\\.0\\.1:(\\d+)/");
+  private static final Pattern LISTENING =
+      Pattern.compile("flags-server listening on http://127\\.0\\.0\\.1:(\\d+)/");
 
   @TempDir Path dir;
 
@@ -32,22 +36,28 @@ final class FlagServerProcessTest {
 
     Running(Process process) {
       this.process = process;
-      Thread reader = new Thread(() -> {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = out.readLine()) != null) {
-            lines.add(line);
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-              port.complete(Integer.parseInt(m.group(1)));
-            }
-          }
-        } catch (Exception e) {
-          port.completeExceptionally(e);
-        }
-        port.completeExceptionally(new AssertionError("server exited before listening: " + lines));
-        eof.complete(null);
-      }, "server-output");
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader out =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                      port.complete(Integer.parseInt(m.group(1)));
+                    }
+                  }
+                } catch (Exception e) {
+                  port.completeExceptionally(e);
+                }
+                port.completeExceptionally(
+                    new AssertionError("server exited before listening: " + lines));
+                eof.complete(null);
+              },
+              "server-output");
       reader.setDaemon(true);
       reader.start();
     }
@@ -65,18 +75,25 @@ final class FlagServerProcessTest {
       return process.exitValue();
     }
 
-    @java.lang.Override
+    @Override
     public void close() {
       process.destroyForcibly();
     }
   }
 
   private static ProcessBuilder java(Path workDir, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), FlagServer.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FlagServer.class.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().remove(AdminToken.ENV_VARIABLE);
     return builder;
   }
@@ -86,11 +103,19 @@ final class FlagServerProcessTest {
     String token;
     try (Running first = new Running(java(dir, "--port", "0").start())) {
       int port = first.port();
-      token = first.lines.stream().map(String::trim).filter(l -> l.matches("[A-Za-z0-9_-]{43}")).findFirst().orElseThrow(
-          () -> new AssertionError("no generated token printed: " + first.lines));
+      token =
+          first.lines.stream()
+              .map(String::trim)
+              .filter(l -> l.matches("[A-Za-z0-9_-]{43}"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no generated token printed: " + first.lines));
       Http admin = new Http(port, token);
       assertThat(new Http(port, null).get("/health").status()).isEqualTo(200);
-      assertThat(admin.post("/api/flags", "{\"key\": \"survives_restart\", \"state\": \"ON\"}").status()).isEqualTo(201);
+      assertThat(
+              admin
+                  .post("/api/flags", "{\"key\": \"survives_restart\", \"state\": \"ON\"}")
+                  .status())
+          .isEqualTo(201);
 
       int code = first.stop();
 
@@ -98,15 +123,26 @@ final class FlagServerProcessTest {
       assertThat(String.join("\n", first.lines)).contains("stopped");
     }
     assertThat(dir.resolve("flags.db")).exists();
-    assertThat(Files.readString(dir.resolve("flags.db.admin-token.sha256")).trim()).isEqualTo(AdminToken.sha256(token)).doesNotContain(token);
+    assertThat(Files.readString(dir.resolve("flags.db.admin-token.sha256")).trim())
+        .isEqualTo(AdminToken.sha256(token))
+        .doesNotContain(token);
 
     try (Running second = new Running(java(dir, "--port", "0").start())) {
       int port = second.port();
       Http admin = new Http(port, token);
 
-      assertThat(admin.get("/api/flags/survives_restart").json().path("state").asText()).isEqualTo("ON");
-      assertThat(admin.post("/api/evaluate", "{\"tenant\": \"acme\"}").json().path("survives_restart").asBoolean()).isTrue();
-      assertThat(String.join("\n", second.lines)).doesNotContain(token).doesNotContain("generated an admin token");
+      assertThat(admin.get("/api/flags/survives_restart").json().path("state").asText())
+          .isEqualTo("ON");
+      assertThat(
+              admin
+                  .post("/api/evaluate", "{\"tenant\": \"acme\"}")
+                  .json()
+                  .path("survives_restart")
+                  .asBoolean())
+          .isTrue();
+      assertThat(String.join("\n", second.lines))
+          .doesNotContain(token)
+          .doesNotContain("generated an admin token");
       second.stop();
     }
   }
@@ -118,7 +154,9 @@ final class FlagServerProcessTest {
 
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
-    assertThat(output.trim()).isEqualTo("flags-server: --port must be a number from 0 to 65535: \"eighty\" (see --help)");
+    assertThat(output.trim())
+        .isEqualTo(
+            "flags-server: --port must be a number from 0 to 65535: \"eighty\" (see --help)");
     assertThat(dir.resolve("flags.db")).doesNotExist();
   }
 
@@ -129,6 +167,8 @@ final class FlagServerProcessTest {
 
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isZero();
-    assertThat(output).startsWith("Usage: java -jar flags-server.jar").contains("--seed FILE", "FLAGS_ADMIN_TOKEN");
+    assertThat(output)
+        .startsWith("Usage: java -jar flags-server.jar")
+        .contains("--seed FILE", "FLAGS_ADMIN_TOKEN");
   }
 }

@@ -22,11 +22,16 @@ final class FlagServerTest {
   @TempDir Path dir;
 
   private ServerOptions options() {
-    return ServerOptions.defaults().withPort(0).withJdbcUrl("jdbc:sqlite:" + dir.resolve("flags.db"));
+    return ServerOptions.defaults()
+        .withPort(0)
+        .withJdbcUrl("jdbc:sqlite:" + dir.resolve("flags.db"));
   }
 
   private static FlagServer start(ServerOptions options) throws Exception {
-    return FlagServer.start(options, Map.of(AdminToken.ENV_VARIABLE, TOKEN), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    return FlagServer.start(
+        options,
+        Map.of(AdminToken.ENV_VARIABLE, TOKEN),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   private static List<String> names(JsonNode environments) {
@@ -52,8 +57,13 @@ final class FlagServerTest {
       assertThat(health.json().path("lastRefresh").asText()).isNotEmpty();
       assertThat(environments.status()).isEqualTo(200);
       assertThat(names(environments.json())).contains("development", "staging", "production");
-      for (JsonNode e : environments.json().isArray() ? environments.json() : environments.json().path("environments")) {
-        assertThat(e.path("protected").asBoolean()).as(e.toString()).isEqualTo(e.path("name").asText().equals("production"));
+      for (JsonNode e :
+          environments.json().isArray()
+              ? environments.json()
+              : environments.json().path("environments")) {
+        assertThat(e.path("protected").asBoolean())
+            .as(e.toString())
+            .isEqualTo(e.path("name").asText().equals("production"));
       }
       assertThat(anonymous.get("/api/flags").status()).isEqualTo(401);
       assertThat(new Http(server.port(), "wrong-token").get("/api/flags").status()).isEqualTo(401);
@@ -69,12 +79,39 @@ final class FlagServerTest {
     JsonNode globexBefore;
     try (FlagServer server = start(options())) {
       Http admin = new Http(server.port(), TOKEN);
-      assertThat(admin.post("/api/flags", "{\"key\": \"dark_mode\", \"state\": \"ON\", \"module\": \"ui\"}").status()).isEqualTo(201);
-      assertThat(admin.post("/api/flags", "{\"key\": \"pro_reports\", \"state\": \"TARGETED\", \"scope\": {\"plan\": [\"pro\"]}}").status()).isEqualTo(201);
+      assertThat(
+              admin
+                  .post(
+                      "/api/flags",
+                      "{\"key\": \"dark_mode\", \"state\": \"ON\", \"module\": \"ui\"}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              admin
+                  .post(
+                      "/api/flags",
+                      "{\"key\": \"pro_reports\", \"state\": \"TARGETED\", \"scope\": {\"plan\":"
+                          + " [\"pro\"]}}")
+                  .status())
+          .isEqualTo(201);
       // SPEC §3 vectors: acme is in bucket 4519, globex in 6544 for this key.
-      assertThat(admin.post("/api/flags", "{\"key\": \"new_billing_engine\", \"state\": \"ROLLOUT\", \"rolloutPercent\": 50}").status()).isEqualTo(201);
-      assertThat(admin.post("/api/flags", "{\"key\": \"kyc_tiers\", \"state\": \"OFF\"}").status()).isEqualTo(201);
-      assertThat(admin.put("/api/flags/dark_mode/overrides/globex", "{\"enabled\": false, \"locked\": true}").status()).isIn(200, 201, 204);
+      assertThat(
+              admin
+                  .post(
+                      "/api/flags",
+                      "{\"key\": \"new_billing_engine\", \"state\": \"ROLLOUT\","
+                          + " \"rolloutPercent\": 50}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(admin.post("/api/flags", "{\"key\": \"kyc_tiers\", \"state\": \"OFF\"}").status())
+          .isEqualTo(201);
+      assertThat(
+              admin
+                  .put(
+                      "/api/flags/dark_mode/overrides/globex",
+                      "{\"enabled\": false, \"locked\": true}")
+                  .status())
+          .isIn(200, 201, 204);
 
       acmeBefore = admin.post("/api/evaluate", evaluate).json();
       globexBefore = admin.post("/api/evaluate", evaluateGlobex).json();
@@ -104,7 +141,9 @@ final class FlagServerTest {
   @Test
   void seed_createsFlagsAndKeepsAnOperatorsEditAcrossRestarts() throws Exception {
     Path seed = dir.resolve("seed.json");
-    Files.writeString(seed, """
+    Files.writeString(
+        seed,
+        """
         [{"key": "base_ui", "state": "ON", "description": "new navigation"},
          {"key": "fancy_charts", "state": "OFF", "prerequisites": ["base_ui"], "tags": ["beta"]}]
         """);
@@ -115,26 +154,37 @@ final class FlagServerTest {
       JsonNode charts = admin.get("/api/flags/fancy_charts").json();
       assertThat(charts.path("prerequisites").get(0).asText()).isEqualTo("base_ui");
       // The operator turns the beta on for everybody.
-      Http.Response edit = admin.patch("/api/flags/fancy_charts", "{\"state\": \"ON\"}", "\"" + charts.path("version").asLong() + "\"");
+      Http.Response edit =
+          admin.patch(
+              "/api/flags/fancy_charts",
+              "{\"state\": \"ON\"}",
+              "\"" + charts.path("version").asLong() + "\"");
       assertThat(edit.status()).isEqualTo(200);
     }
 
-    // The seed file changes the description of base_ui, which nobody edited, and still says OFF for fancy_charts.
-    Files.writeString(seed, """
+    // The seed file changes the description of base_ui, which nobody edited, and still says OFF for
+    // fancy_charts.
+    Files.writeString(
+        seed,
+        """
         [{"key": "base_ui", "state": "ON", "description": "the new navigation"},
          {"key": "fancy_charts", "state": "OFF", "prerequisites": ["base_ui"], "tags": ["beta"]}]
         """);
     try (FlagServer server = start(options)) {
       Http admin = new Http(server.port(), TOKEN);
 
-      assertThat(admin.get("/api/flags/fancy_charts").json().path("state").asText()).isEqualTo("ON");
-      assertThat(admin.get("/api/flags/base_ui").json().path("description").asText()).isEqualTo("the new navigation");
+      assertThat(admin.get("/api/flags/fancy_charts").json().path("state").asText())
+          .isEqualTo("ON");
+      assertThat(admin.get("/api/flags/base_ui").json().path("description").asText())
+          .isEqualTo("the new navigation");
     }
   }
 
   @Test
   void start_invalidSeedFile_failsNamingTheOptionAndTheField() throws Exception {
-    Path seed = Files.writeString(dir.resolve("seed.json"), "[{\"key\": \"ok_flag\", \"rolloutPercent\": 100.5}]");
+    Path seed =
+        Files.writeString(
+            dir.resolve("seed.json"), "[{\"key\": \"ok_flag\", \"rolloutPercent\": 100.5}]");
 
     assertThatThrownBy(() -> start(options().withSeed(seed)))
         .isInstanceOf(UsageException.class)
@@ -144,20 +194,27 @@ final class FlagServerTest {
 
   @Test
   void start_tokensFile_addsItsTokensWithTheirRoles() throws Exception {
-    Path tokens = Files.writeString(dir.resolve("tokens.json"), """
-        [{"name": "viewer-bot", "role": "VIEWER", "tenant": null, "token": "viewer-secret-token"},
-         {"name": "ci", "role": "DEVELOPER", "tenant": null,
-          "sha256": "%s"}]
-        """.formatted(AdminToken.sha256("ci-secret-token")));
+    Path tokens =
+        Files.writeString(
+            dir.resolve("tokens.json"),
+            """
+            [{"name": "viewer-bot", "role": "VIEWER", "tenant": null, "token": "viewer-secret-token"},
+             {"name": "ci", "role": "DEVELOPER", "tenant": null,
+              "sha256": "%s"}]
+            """
+                .formatted(AdminToken.sha256("ci-secret-token")));
     try (FlagServer server = start(options().withTokens(tokens))) {
       Http viewer = new Http(server.port(), "viewer-secret-token");
       Http ci = new Http(server.port(), "ci-secret-token");
 
       assertThat(viewer.get("/api/flags").status()).isEqualTo(200);
-      assertThat(viewer.post("/api/flags?env=development", "{\"key\": \"nope\"}").status()).isEqualTo(403);
-      assertThat(ci.post("/api/flags?env=development", "{\"key\": \"from_ci\"}").status()).isEqualTo(201);
+      assertThat(viewer.post("/api/flags?env=development", "{\"key\": \"nope\"}").status())
+          .isEqualTo(403);
+      assertThat(ci.post("/api/flags?env=development", "{\"key\": \"from_ci\"}").status())
+          .isEqualTo(201);
       // production is protected: a developer may not change it.
-      assertThat(ci.post("/api/flags?env=production", "{\"key\": \"from_ci\"}").status()).isEqualTo(403);
+      assertThat(ci.post("/api/flags?env=production", "{\"key\": \"from_ci\"}").status())
+          .isEqualTo(403);
     }
   }
 }

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The route segments and query parameters of an admin API request, decoded by this class from the raw
- * request URI rather than taken from the container, so that an encoded {@code /} ({@code %2F}) or a
- * dot segment ({@code ..}) can never change which resource a request addresses: either is a 400.
+ * The route segments and query parameters of an admin API request, decoded by this class from the
+ * raw request URI rather than taken from the container, so that an encoded {@code /} ({@code %2F})
+ * or a dot segment ({@code ..}) can never change which resource a request addresses: either is a
+ * 400.
  *
  * <p>The query string is parsed here too, never with {@code getParameter}, which would consume a
  * form-encoded body.
@@ -57,7 +58,8 @@ final class ApiRequest {
     for (String s : uri.split("/", -1)) {
       raw.add(s);
     }
-    // The URI starts with '/', so the first piece is empty; a trailing '/' leaves an empty last piece.
+    // The URI starts with '/', so the first piece is empty; a trailing '/' leaves an empty last
+    // piece.
     if (!raw.isEmpty() && raw.get(0).isEmpty()) {
       raw.remove(0);
     }
@@ -96,12 +98,16 @@ final class ApiRequest {
       throw Problem.badRequest("path", "path must not contain empty segments");
     }
     if (raw.indexOf(';') >= 0) {
-      throw Problem.badRequest("path", "path segments must not contain ';': '" + RequestBody.shorten(raw) + "'");
+      throw Problem.badRequest(
+          "path", "path segments must not contain ';': '" + RequestBody.shorten(raw) + "'");
     }
     String s = percentDecode(raw, false, "path");
     if (s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0) {
-      throw Problem.badRequest("path", "path segments must not be '.' or '..' or contain '/' or '\\': '"
-          + RequestBody.shorten(raw) + "'");
+      throw Problem.badRequest(
+          "path",
+          "path segments must not be '.' or '..' or contain '/' or '\\': '"
+              + RequestBody.shorten(raw)
+              + "'");
     }
     for (int i = 0; i < s.length(); i++) {
       if (Character.isISOControl(s.charAt(i))) {
@@ -124,7 +130,8 @@ final class ApiRequest {
       String name = percentDecode(eq < 0 ? pair : pair.substring(0, eq), true, "query");
       String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1), true, "query");
       if (out.putIfAbsent(name, value) != null) {
-        throw Problem.badRequest(name, "query parameter '" + RequestBody.shorten(name) + "' must not repeat");
+        throw Problem.badRequest(
+            name, "query parameter '" + RequestBody.shorten(name) + "' must not repeat");
       }
     }
     return Collections.unmodifiableMap(out);
@@ -139,10 +146,13 @@ final class ApiRequest {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '%') {
-        if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+        if (i + 2 >= s.length()
+            || Character.digit(s.charAt(i + 1), 16) < 0
+            || Character.digit(s.charAt(i + 2), 16) < 0) {
           throw Problem.badRequest(field, field + " has a malformed percent-escape");
         }
-        bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
+        bytes.write(
+            Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
         i += 2;
       } else if (c == '+' && plusIsSpace) {
         bytes.write(' ');
@@ -158,7 +168,8 @@ final class ApiRequest {
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes.toByteArray()))

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * Tells {@link FlagAdminServlet} who is calling. Two implementations ship: {@link
  * ContainerAuthenticator} (the servlet container's principal and roles) and {@link
- * BearerTokenAuthenticator} (tokens from configuration). Write your own as a lambda, e.g. to trust an
- * API gateway:
+ * BearerTokenAuthenticator} (tokens from configuration). Write your own as a lambda, e.g. to trust
+ * an API gateway:
  *
  * <pre>{@code
  * Authenticator gateway = request -> Optional.ofNullable(request.getHeader("X-Verified-User"))
@@ -16,8 +16,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>An empty result means "not authenticated" and the servlet answers 401. Never derive a {@link
- * Role#TENANT_ADMIN}'s tenant from anything the client controls (a header, a parameter): take it from
- * the authenticated principal.
+ * Role#TENANT_ADMIN}'s tenant from anything the client controls (a header, a parameter): take it
+ * from the authenticated principal.
  *
  * <p>Thread safety: implementations must be safe for concurrent use; the servlet calls one instance
  * from many request threads.

@@ -34,8 +34,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>{@code "token"} (the plain token, hashed on load) may replace {@code "sha256"} for local use.
- * Create the hash with {@code printf %s "$TOKEN" | sha256sum}. Build programmatically, e.g. to add an
- * admin token from the environment:
+ * Create the hash with {@code printf %s "$TOKEN" | sha256sum}. Build programmatically, e.g. to add
+ * an admin token from the environment:
  *
  * <pre>{@code
  * Authenticator auth = BearerTokenAuthenticator.builder()
@@ -143,14 +143,18 @@ public final class BearerTokenAuthenticator implements Authenticator {
      * @param tenant the tenant of a TENANT_ADMIN, else null
      * @param token the plain token, at least 16 characters
      * @return this builder
-     * @throws IllegalArgumentException if the token is shorter than 16 characters or already added, or
-     *     the caller is invalid
+     * @throws IllegalArgumentException if the token is shorter than 16 characters or already added,
+     *     or the caller is invalid
      */
     public Builder token(String name, Role role, String tenant, String token) {
       Objects.requireNonNull(token, "token");
       if (token.length() < 16 || token.length() > MAX_TOKEN_LENGTH || !token.equals(token.trim())) {
         throw new IllegalArgumentException(
-            "token of '" + name + "' must be 16 to " + MAX_TOKEN_LENGTH + " characters without surrounding spaces");
+            "token of '"
+                + name
+                + "' must be 16 to "
+                + MAX_TOKEN_LENGTH
+                + " characters without surrounding spaces");
       }
       return add(BearerTokenAuthenticator.sha256(token), new Caller(name, role, tenant));
     }
@@ -163,14 +167,17 @@ public final class BearerTokenAuthenticator implements Authenticator {
      * @param tenant the tenant of a TENANT_ADMIN, else null
      * @param sha256Hex 64 hex digits
      * @return this builder
-     * @throws IllegalArgumentException if the hash is not 64 hex digits or already added, or the caller
-     *     is invalid
+     * @throws IllegalArgumentException if the hash is not 64 hex digits or already added, or the
+     *     caller is invalid
      */
     public Builder sha256(String name, Role role, String tenant, String sha256Hex) {
       Objects.requireNonNull(sha256Hex, "sha256Hex");
       byte[] hash;
       try {
-        hash = sha256Hex.length() == 64 ? HexFormat.of().parseHex(sha256Hex.toLowerCase(Locale.ROOT)) : null;
+        hash =
+            sha256Hex.length() == 64
+                ? HexFormat.of().parseHex(sha256Hex.toLowerCase(Locale.ROOT))
+                : null;
       } catch (IllegalArgumentException e) {
         hash = null;
       }
@@ -211,8 +218,9 @@ public final class BearerTokenAuthenticator implements Authenticator {
         root = JsonSupport.MAPPER.readTree(json);
       } catch (JsonProcessingException e) {
         // The parser's message may quote the text, which may hold a token: say only where.
-        throw new IllegalArgumentException("tokens file is not valid JSON at line "
-            + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()));
+        throw new IllegalArgumentException(
+            "tokens file is not valid JSON at line "
+                + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()));
       }
       if (root == null || !root.isArray()) {
         throw new IllegalArgumentException("tokens file must be a JSON array");
@@ -235,14 +243,19 @@ public final class BearerTokenAuthenticator implements Authenticator {
         try {
           role = Role.valueOf(roleName);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(where + ".role must be one of EVALUATOR, VIEWER, DEVELOPER, ADMIN, "
-              + "TENANT_ADMIN: '" + roleName + "'");
+          throw new IllegalArgumentException(
+              where
+                  + ".role must be one of EVALUATOR, VIEWER, DEVELOPER, ADMIN, "
+                  + "TENANT_ADMIN: '"
+                  + roleName
+                  + "'");
         }
         String tenant = text(item, "tenant", where, false);
         String hash = text(item, "sha256", where, false);
         String token = text(item, "token", where, false);
         if ((hash == null) == (token == null)) {
-          throw new IllegalArgumentException(where + " must have exactly one of 'sha256' and 'token'");
+          throw new IllegalArgumentException(
+              where + " must have exactly one of 'sha256' and 'token'");
         }
         try {
           if (hash != null) {
@@ -274,8 +287,12 @@ public final class BearerTokenAuthenticator implements Authenticator {
     private Builder add(byte[] hash, Caller caller) {
       for (Entry e : entries) {
         if (MessageDigest.isEqual(e.sha256, hash)) {
-          throw new IllegalArgumentException("token of '" + caller.name() + "' is already configured for '"
-              + e.caller.name() + "'");
+          throw new IllegalArgumentException(
+              "token of '"
+                  + caller.name()
+                  + "' is already configured for '"
+                  + e.caller.name()
+                  + "'");
         }
       }
       entries.add(new Entry(hash, caller));

@@ -3,8 +3,8 @@ package dev.tenantflags.servlet;
 import java.util.Objects;
 
 /**
- * An authenticated caller of {@link FlagAdminServlet}: the name recorded as the audit actor, the role,
- * and for {@link Role#TENANT_ADMIN} the one tenant it is bound to.
+ * An authenticated caller of {@link FlagAdminServlet}: the name recorded as the audit actor, the
+ * role, and for {@link Role#TENANT_ADMIN} the one tenant it is bound to.
  *
  * <p>Thread safety: immutable.
  *
@@ -29,10 +29,12 @@ public record Caller(String name, Role role, String tenant) {
     }
     if (role == Role.TENANT_ADMIN) {
       if (tenant == null || tenant.isEmpty() || tenant.length() > 256) {
-        throw new IllegalArgumentException("tenant must be 1 to 256 characters for role TENANT_ADMIN");
+        throw new IllegalArgumentException(
+            "tenant must be 1 to 256 characters for role TENANT_ADMIN");
       }
     } else if (tenant != null) {
-      throw new IllegalArgumentException("tenant must be null for role " + role + ": '" + tenant + "'");
+      throw new IllegalArgumentException(
+          "tenant must be null for role " + role + ": '" + tenant + "'");
     }
   }
 

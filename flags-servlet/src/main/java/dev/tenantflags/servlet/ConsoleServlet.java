@@ -18,13 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code dev/tenantflags/servlet/console/}. The console talks to a {@link FlagAdminServlet} through
  * its REST API with a bearer token the operator types in; it sets no cookies.
  *
- * <p>Map it with a path mapping such as {@code /flags-console/*}, or as the default servlet
- * ({@code /}); a request for the root or a folder answers {@code index.html}. Init parameters:
+ * <p>Map it with a path mapping such as {@code /flags-console/*}, or as the default servlet ({@code
+ * /}); a request for the root or a folder answers {@code index.html}. Init parameters:
  *
  * <ul>
- *   <li>{@code api} — the URL of the admin API as the browser should call it, absolute
- *       ({@code /flags-admin}) or relative to the console's root ({@code ../flags-admin});
- *       default {@code api}, i.e. the API mounted at {@code <console>/api/*}.
+ *   <li>{@code api} — the URL of the admin API as the browser should call it, absolute ({@code
+ *       /flags-admin}) or relative to the console's root ({@code ../flags-admin}); default {@code
+ *       api}, i.e. the API mounted at {@code <console>/api/*}.
  * </ul>
  *
  * <p>Every answer carries {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy:
@@ -49,35 +49,42 @@ public final class ConsoleServlet extends HttpServlet {
   private static final String API_PLACEHOLDER = "@@API@@";
 
   /** The assets and their content types; nothing outside this table is ever served. */
-  private static final Map<String, String> ASSETS = Map.ofEntries(
-      Map.entry("index.html", "text/html; charset=utf-8"),
-      Map.entry("console.css", "text/css; charset=utf-8"),
-      Map.entry("app.js", "text/javascript; charset=utf-8"),
-      Map.entry("api.js", "text/javascript; charset=utf-8"),
-      Map.entry("dom.js", "text/javascript; charset=utf-8"),
-      Map.entry("bucketing.js", "text/javascript; charset=utf-8"),
-      Map.entry("flags.js", "text/javascript; charset=utf-8"),
-      Map.entry("tenants.js", "text/javascript; charset=utf-8"),
-      Map.entry("audit.js", "text/javascript; charset=utf-8"),
-      Map.entry("favicon.svg", "image/svg+xml"));
+  private static final Map<String, String> ASSETS =
+      Map.ofEntries(
+          Map.entry("index.html", "text/html; charset=utf-8"),
+          Map.entry("console.css", "text/css; charset=utf-8"),
+          Map.entry("app.js", "text/javascript; charset=utf-8"),
+          Map.entry("api.js", "text/javascript; charset=utf-8"),
+          Map.entry("dom.js", "text/javascript; charset=utf-8"),
+          Map.entry("bucketing.js", "text/javascript; charset=utf-8"),
+          Map.entry("flags.js", "text/javascript; charset=utf-8"),
+          Map.entry("tenants.js", "text/javascript; charset=utf-8"),
+          Map.entry("audit.js", "text/javascript; charset=utf-8"),
+          Map.entry("favicon.svg", "image/svg+xml"));
 
   private final transient Map<String, byte[]> cache = new ConcurrentHashMap<>();
   private String api = "api";
 
-  @java.lang.Override
+  @Override
   public void init(ServletConfig config) throws ServletException {
     super.init(config);
     String configured = config.getInitParameter("api");
     if (configured != null) {
-      if (configured.isBlank() || configured.chars().anyMatch(c -> c < 0x20 || c == '"' || c == '<' || c == '>' || c == '&')) {
-        throw new ServletException("init-param api must be a plain URL path: \"" + configured + "\"");
+      if (configured.isBlank()
+          || configured
+              .chars()
+              .anyMatch(c -> c < 0x20 || c == '"' || c == '<' || c == '>' || c == '&')) {
+        throw new ServletException(
+            "init-param api must be a plain URL path: \"" + configured + "\"");
       }
-      api = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+      api =
+          configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
     }
   }
 
-  @java.lang.Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     securityHeaders(response);
     String path = relativePath(request);
     if (path == null) {
@@ -97,7 +104,9 @@ public final class ConsoleServlet extends HttpServlet {
     response.setContentType(type);
     // index.html names the API and must follow upgrades at once; the rest may be cached briefly
     // and revalidated, since asset names carry no version.
-    response.setHeader("Cache-Control", name.equals("index.html") ? "no-cache" : "public, max-age=300, must-revalidate");
+    response.setHeader(
+        "Cache-Control",
+        name.equals("index.html") ? "no-cache" : "public, max-age=300, must-revalidate");
     response.setContentLength(body.length);
     if (!"HEAD".equals(request.getMethod())) {
       response.getOutputStream().write(body);
@@ -111,9 +120,14 @@ public final class ConsoleServlet extends HttpServlet {
     response.setHeader("X-Frame-Options", "DENY");
   }
 
-  /** The asset path below the console root without a leading slash, or null when a slash is missing. */
+  /**
+   * The asset path below the console root without a leading slash, or null when a slash is missing.
+   */
   private static String relativePath(HttpServletRequest request) {
-    MappingMatch match = request.getHttpServletMapping() == null ? null : request.getHttpServletMapping().getMappingMatch();
+    MappingMatch match =
+        request.getHttpServletMapping() == null
+            ? null
+            : request.getHttpServletMapping().getMappingMatch();
     String path;
     if (match == MappingMatch.PATH) {
       path = request.getPathInfo();
@@ -121,7 +135,8 @@ public final class ConsoleServlet extends HttpServlet {
         return null;
       }
     } else {
-      path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+      path =
+          request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
     return path.startsWith("/") ? path.substring(1) : path;
   }

@@ -12,11 +12,11 @@ import java.util.Optional;
  * has (form, OIDC, mTLS, Spring Security).
  *
  * <p>The caller's name is the principal's name. Its role is the highest container role it holds of
- * {@code flags-admin}, {@code flags-developer}, {@code flags-viewer}, {@code flags-evaluator}; failing
- * those, {@code flags-tenant-admin}, whose tenant is read from a request attribute that the
+ * {@code flags-admin}, {@code flags-developer}, {@code flags-viewer}, {@code flags-evaluator};
+ * failing those, {@code flags-tenant-admin}, whose tenant is read from a request attribute that the
  * application's authentication sets (default {@value TenantResolver#DEFAULT_ATTRIBUTE}; a {@code
- * String} tenant id or a {@link TenantKey}). A principal with none of these roles, or a tenant admin
- * without a tenant attribute, is not authenticated (401).
+ * String} tenant id or a {@link TenantKey}). A principal with none of these roles, or a tenant
+ * admin without a tenant attribute, is not authenticated (401).
  *
  * <p>Thread safety: immutable.
  */
@@ -26,7 +26,10 @@ public final class ContainerAuthenticator implements Authenticator {
 
   private final String tenantAttribute;
 
-  /** Creates an authenticator reading a tenant admin's tenant from {@value TenantResolver#DEFAULT_ATTRIBUTE}. */
+  /**
+   * Creates an authenticator reading a tenant admin's tenant from {@value
+   * TenantResolver#DEFAULT_ATTRIBUTE}.
+   */
   public ContainerAuthenticator() {
     this(TenantResolver.DEFAULT_ATTRIBUTE);
   }
@@ -34,7 +37,8 @@ public final class ContainerAuthenticator implements Authenticator {
   /**
    * Creates an authenticator reading a tenant admin's tenant from the named request attribute.
    *
-   * @param tenantAttribute the request attribute holding the tenant id (String) or {@link TenantKey}
+   * @param tenantAttribute the request attribute holding the tenant id (String) or {@link
+   *     TenantKey}
    * @throws NullPointerException if null
    */
   public ContainerAuthenticator(String tenantAttribute) {
@@ -58,7 +62,8 @@ public final class ContainerAuthenticator implements Authenticator {
     }
     if (request.isUserInRole(Role.TENANT_ADMIN.containerRole())) {
       Object tenant = request.getAttribute(tenantAttribute);
-      String id = tenant instanceof TenantKey key ? key.id() : tenant instanceof String s ? s : null;
+      String id =
+          tenant instanceof TenantKey key ? key.id() : tenant instanceof String s ? s : null;
       if (id != null && !id.isEmpty() && id.length() <= 256) {
         return Optional.of(Caller.tenantAdmin(name, id));
       }

@@ -20,22 +20,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gates routes per tenant (SPEC §5): maps request paths to flag keys and, when the flag is off for the
- * request's tenant, answers 404 (the route does not exist for them) or 403 with an {@code
+ * Gates routes per tenant (SPEC §5): maps request paths to flag keys and, when the flag is off for
+ * the request's tenant, answers 404 (the route does not exist for them) or 403 with an {@code
  * application/problem+json} body naming the flag.
  *
  * <p>Patterns are servlet-style and matched against the path inside the context (servlet path plus
  * path info, decoded): exact ({@code /api/v1/export}), prefix ({@code /api/v1/kyc/*}, which also
  * matches {@code /api/v1/kyc}) and extension ({@code *.csv}). Exact beats the longest prefix, which
  * beats an extension. Requests matching no pattern pass untouched. The tenant comes from a {@link
- * TenantResolver} (default: {@link TenantResolver#defaults()}); a request without a tenant is treated
- * as if the flag were off.
+ * TenantResolver} (default: {@link TenantResolver#defaults()}); a request without a tenant is
+ * treated as if the flag were off.
  *
  * <p>Whenever a tenant was resolved, the filter stores a {@link RequestFlags} under {@link
  * RequestFlags#ATTRIBUTE} for downstream code.
  *
- * <p>Configure programmatically with {@link #builder()}, or in {@code web.xml} with the public no-arg
- * constructor and these init-parameters:
+ * <p>Configure programmatically with {@link #builder()}, or in {@code web.xml} with the public
+ * no-arg constructor and these init-parameters:
  *
  * <table>
  * <caption>init-parameters</caption>
@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code flags-attribute}</td><td>ServletContext attribute holding the {@link FeatureFlags}</td><td>{@value #FLAGS_ATTRIBUTE}</td></tr>
  * </table>
  *
- * <p>The filter never wraps the request or response and does nothing after the chain returns, so it is
- * safe to register with async support ({@code <async-supported>true</async-supported>}, {@code
+ * <p>The filter never wraps the request or response and does nothing after the chain returns, so it
+ * is safe to register with async support ({@code <async-supported>true</async-supported>}, {@code
  * registration.setAsyncSupported(true)}).
  *
  * <p>Thread safety: safe for concurrent use once initialised; a request costs one path walk, one
@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeatureFlagFilter implements Filter {
 
-  /** The default ServletContext attribute holding the {@link FeatureFlags} client: its class name. */
+  /**
+   * The default ServletContext attribute holding the {@link FeatureFlags} client: its class name.
+   */
   public static final String FLAGS_ATTRIBUTE = "dev.tenantflags.FeatureFlags";
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFlagFilter.class);
@@ -67,8 +69,10 @@ public final class FeatureFlagFilter implements Filter {
   private TenantResolver resolver;
   private int denyStatus;
   private boolean exposeRequestFlags = true;
+
   /** Flag key to the pre-rendered 403 body, so denying allocates nothing. */
   private Map<String, byte[]> forbiddenBodies = Map.of();
+
   private final boolean configured;
 
   /**
@@ -99,8 +103,8 @@ public final class FeatureFlagFilter implements Filter {
   }
 
   /**
-   * Reads the init-parameters (when built with the no-arg constructor) and, when no client was given,
-   * finds the {@link FeatureFlags} client in the ServletContext.
+   * Reads the init-parameters (when built with the no-arg constructor) and, when no client was
+   * given, finds the {@link FeatureFlags} client in the ServletContext.
    *
    * @param config the filter configuration
    * @throws ServletException if the client cannot be found or an init-parameter is invalid
@@ -114,31 +118,43 @@ public final class FeatureFlagFilter implements Filter {
       if (!configured) {
         routes = RouteTable.parse(config.getInitParameter("routes"));
         denyStatus = denyStatus(config.getInitParameter("deny-status"));
-        String attribute = orDefault(config.getInitParameter("tenant-attribute"), TenantResolver.DEFAULT_ATTRIBUTE);
-        String header = orDefault(config.getInitParameter("tenant-header"), TenantResolver.DEFAULT_HEADER);
-        resolver = "none".equalsIgnoreCase(header)
-            ? TenantResolver.attribute(attribute)
-            : TenantResolver.attribute(attribute).orElse(TenantResolver.header(header));
+        String attribute =
+            orDefault(
+                config.getInitParameter("tenant-attribute"), TenantResolver.DEFAULT_ATTRIBUTE);
+        String header =
+            orDefault(config.getInitParameter("tenant-header"), TenantResolver.DEFAULT_HEADER);
+        resolver =
+            "none".equalsIgnoreCase(header)
+                ? TenantResolver.attribute(attribute)
+                : TenantResolver.attribute(attribute).orElse(TenantResolver.header(header));
         forbiddenBodies = render(routes);
       }
-      String flagsAttribute = orDefault(config.getInitParameter("flags-attribute"), FLAGS_ATTRIBUTE);
+      String flagsAttribute =
+          orDefault(config.getInitParameter("flags-attribute"), FLAGS_ATTRIBUTE);
       Object found = config.getServletContext().getAttribute(flagsAttribute);
       if (!(found instanceof FeatureFlags client)) {
-        throw new ServletException("FeatureFlagFilter needs a FeatureFlags client in ServletContext attribute '"
-            + flagsAttribute + "' (found " + (found == null ? "nothing" : found.getClass().getName()) + ")");
+        throw new ServletException(
+            "FeatureFlagFilter needs a FeatureFlags client in ServletContext attribute '"
+                + flagsAttribute
+                + "' (found "
+                + (found == null ? "nothing" : found.getClass().getName())
+                + ")");
       }
       flags = client;
     } catch (IllegalArgumentException e) {
       throw new ServletException("invalid FeatureFlagFilter configuration: " + e.getMessage(), e);
     }
-    LOG.info("feature flag filter gates {} route patterns in environment '{}'", routes.patterns().size(),
+    LOG.info(
+        "feature flag filter gates {} route patterns in environment '{}'",
+        routes.patterns().size(),
         flags.environment());
   }
 
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+    if (!(req instanceof HttpServletRequest request)
+        || !(res instanceof HttpServletResponse response)) {
       chain.doFilter(req, res);
       return;
     }
@@ -206,7 +222,8 @@ public final class FeatureFlagFilter implements Filter {
     return switch (value.trim()) {
       case "404" -> HttpServletResponse.SC_NOT_FOUND;
       case "403" -> HttpServletResponse.SC_FORBIDDEN;
-      default -> throw new IllegalArgumentException("deny-status must be 404 or 403: '" + value + "'");
+      default ->
+          throw new IllegalArgumentException("deny-status must be 404 or 403: '" + value + "'");
     };
   }
 
@@ -239,8 +256,8 @@ public final class FeatureFlagFilter implements Filter {
 
     /**
      * Sets whether the filter stores a {@link RequestFlags} on requests whose tenant it resolved
-     * (default true). Turn it off when nothing downstream reads it, to save one small allocation and
-     * one request attribute per request.
+     * (default true). Turn it off when nothing downstream reads it, to save one small allocation
+     * and one request attribute per request.
      *
      * @param expose whether to set {@link RequestFlags#ATTRIBUTE}
      * @return this builder
@@ -272,7 +289,10 @@ public final class FeatureFlagFilter implements Filter {
      *     routed
      */
     public Builder route(String pattern, String flagKey) {
-      RouteTable.of(Map.of(Objects.requireNonNull(pattern, "pattern"), Objects.requireNonNull(flagKey, "flagKey")));
+      RouteTable.of(
+          Map.of(
+              Objects.requireNonNull(pattern, "pattern"),
+              Objects.requireNonNull(flagKey, "flagKey")));
       if (routes.putIfAbsent(pattern, flagKey) != null) {
         throw new IllegalArgumentException("route pattern '" + pattern + "' is already routed");
       }
@@ -280,7 +300,8 @@ public final class FeatureFlagFilter implements Filter {
     }
 
     /**
-     * Adds routes in the {@code routes} init-parameter syntax: {@code "/a/* = flag_a, /b = flag_b"}.
+     * Adds routes in the {@code routes} init-parameter syntax: {@code "/a/* = flag_a, /b =
+     * flag_b"}.
      *
      * @param spec the routes
      * @return this builder
@@ -303,8 +324,8 @@ public final class FeatureFlagFilter implements Filter {
     }
 
     /**
-     * Sets the status of a denied request: 404 (default; the route does not exist for the tenant) or
-     * 403 (with a problem+json body naming the flag).
+     * Sets the status of a denied request: 404 (default; the route does not exist for the tenant)
+     * or 403 (with a problem+json body naming the flag).
      *
      * @param status 404 or 403
      * @return this builder

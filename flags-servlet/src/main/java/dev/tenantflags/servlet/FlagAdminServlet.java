@@ -11,10 +11,10 @@ import dev.tenantflags.FlagConflictException;
 import dev.tenantflags.FlagNotFoundException;
 import dev.tenantflags.FlagState;
 import dev.tenantflags.FlagValidationException;
-import dev.tenantflags.Override;
 import dev.tenantflags.Scope;
 import dev.tenantflags.Status;
 import dev.tenantflags.TenantKey;
+import dev.tenantflags.TenantOverride;
 import dev.tenantflags.spi.FlagStoreException;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * evaluation, as JSON over HTTP with roles, protected environments, optimistic locking and an audit
  * entry for every change. docs/admin-monitoring.md documents every endpoint.
  *
- * <p>Routes are relative to the servlet's mapping: mount it at {@code /api/*} and the URLs are {@code
- * /api/flags}, {@code /api/flags/{key}}, … exactly as in the SPEC; mount it at {@code /flags-admin/api/*}
- * to put the API under {@code /flags-admin}.
+ * <p>Routes are relative to the servlet's mapping: mount it at {@code /api/*} and the URLs are
+ * {@code /api/flags}, {@code /api/flags/{key}}, … exactly as in the SPEC; mount it at {@code
+ * /flags-admin/api/*} to put the API under {@code /flags-admin}.
  *
  * <pre>{@code
  * FlagAdminServlet api = FlagAdminServlet.builder()
@@ -58,18 +58,19 @@ import org.slf4j.LoggerFactory;
  * context.addServlet(new ServletHolder(api), "/api/*");
  * }</pre>
  *
- * <p>For {@code web.xml}, the public no-arg constructor reads init-parameters: {@code flags-attribute}
- * (ServletContext attribute holding the default {@link FeatureFlags}, default {@value
- * FeatureFlagFilter#FLAGS_ATTRIBUTE}), {@code tokens-file} (use {@link BearerTokenAuthenticator} with
- * this file; otherwise an {@link Authenticator} in the ServletContext attribute {@value
- * #AUTHENTICATOR_ATTRIBUTE}, otherwise {@link ContainerAuthenticator}), {@code require-if-match}
- * ({@code true} makes PATCH without {@code If-Match} a 428) and {@code cors-allowed-origins}
- * (comma-separated origins, or {@code *}; CORS is off when absent).
+ * <p>For {@code web.xml}, the public no-arg constructor reads init-parameters: {@code
+ * flags-attribute} (ServletContext attribute holding the default {@link FeatureFlags}, default
+ * {@value FeatureFlagFilter#FLAGS_ATTRIBUTE}), {@code tokens-file} (use {@link
+ * BearerTokenAuthenticator} with this file; otherwise an {@link Authenticator} in the
+ * ServletContext attribute {@value #AUTHENTICATOR_ATTRIBUTE}, otherwise {@link
+ * ContainerAuthenticator}), {@code require-if-match} ({@code true} makes PATCH without {@code
+ * If-Match} a 428) and {@code cors-allowed-origins} (comma-separated origins, or {@code *}; CORS is
+ * off when absent).
  *
- * <p>Other environments than the default one (the {@code env} query parameter) are served by clients
- * from the configured factory or, by default, clients created on first use on the default client's
- * store; the servlet closes the clients it obtained in {@link #destroy()} and never closes the default
- * client.
+ * <p>Other environments than the default one (the {@code env} query parameter) are served by
+ * clients from the configured factory or, by default, clients created on first use on the default
+ * client's store; the servlet closes the clients it obtained in {@link #destroy()} and never closes
+ * the default client.
  *
  * <p>Thread safety: safe for concurrent use once initialised.
  */
@@ -99,9 +100,21 @@ public final class FlagAdminServlet extends HttpServlet {
   private static final int DEFAULT_HISTORY_LIMIT = 20;
   private static final int MAX_EVALUATE_FLAGS = 1000;
 
-  private static final Set<String> FLAG_FIELDS = Set.of("key", "description", "module", "state",
-      "rolloutPercent", "rolloutSalt", "scope", "prerequisites", "tenantEditable", "tags", "comment");
-  private static final Set<String> READ_ONLY_FLAG_FIELDS = Set.of("version", "updatedAt", "updatedBy", "archived");
+  private static final Set<String> FLAG_FIELDS =
+      Set.of(
+          "key",
+          "description",
+          "module",
+          "state",
+          "rolloutPercent",
+          "rolloutSalt",
+          "scope",
+          "prerequisites",
+          "tenantEditable",
+          "tags",
+          "comment");
+  private static final Set<String> READ_ONLY_FLAG_FIELDS =
+      Set.of("version", "updatedAt", "updatedBy", "archived");
   private static final Set<String> FLAG_BODY_FIELDS = union(FLAG_FIELDS, READ_ONLY_FLAG_FIELDS);
   private static final Set<String> OVERRIDE_FIELDS = Set.of("enabled", "locked", "note", "comment");
   private static final Set<String> ENVIRONMENT_FIELDS = Set.of("name", "protected", "comment");
@@ -117,7 +130,10 @@ public final class FlagAdminServlet extends HttpServlet {
   private final boolean built;
   private final transient Map<String, FeatureFlags> clients = new ConcurrentHashMap<>();
 
-  /** Creates a servlet configured from init-parameters in {@link #init(ServletConfig)} (for {@code web.xml}). */
+  /**
+   * Creates a servlet configured from init-parameters in {@link #init(ServletConfig)} (for {@code
+   * web.xml}).
+   */
   public FlagAdminServlet() {
     this.built = false;
   }
@@ -141,21 +157,26 @@ public final class FlagAdminServlet extends HttpServlet {
   }
 
   /**
-   * Reads init-parameters when created with the no-arg constructor, and finds missing collaborators in
-   * the ServletContext.
+   * Reads init-parameters when created with the no-arg constructor, and finds missing collaborators
+   * in the ServletContext.
    *
-   * @throws ServletException if no {@link FeatureFlags} client can be found or a parameter is invalid
+   * @throws ServletException if no {@link FeatureFlags} client can be found or a parameter is
+   *     invalid
    */
-  @java.lang.Override
+  @Override
   public void init() throws ServletException {
     ServletConfig config = getServletConfig();
     try {
       if (defaultClient == null) {
-        String name = orDefault(config.getInitParameter("flags-attribute"), FeatureFlagFilter.FLAGS_ATTRIBUTE);
+        String name =
+            orDefault(
+                config.getInitParameter("flags-attribute"), FeatureFlagFilter.FLAGS_ATTRIBUTE);
         Object found = config.getServletContext().getAttribute(name);
         if (!(found instanceof FeatureFlags client)) {
-          throw new ServletException("FlagAdminServlet needs a FeatureFlags client in ServletContext attribute '"
-              + name + "'");
+          throw new ServletException(
+              "FlagAdminServlet needs a FeatureFlags client in ServletContext attribute '"
+                  + name
+                  + "'");
         }
         defaultClient = client;
       }
@@ -169,7 +190,8 @@ public final class FlagAdminServlet extends HttpServlet {
         } else {
           authenticator = new ContainerAuthenticator();
         }
-        requireIfMatch = Boolean.parseBoolean(orDefault(config.getInitParameter("require-if-match"), "false"));
+        requireIfMatch =
+            Boolean.parseBoolean(orDefault(config.getInitParameter("require-if-match"), "false"));
         allowedOrigins = origins(config.getInitParameter("cors-allowed-origins"));
       }
       if (authenticator == null) {
@@ -182,7 +204,7 @@ public final class FlagAdminServlet extends HttpServlet {
   }
 
   /** Closes the clients this servlet obtained for other environments; never the default client. */
-  @java.lang.Override
+  @Override
   public void destroy() {
     for (FeatureFlags client : clients.values()) {
       try {
@@ -196,24 +218,32 @@ public final class FlagAdminServlet extends HttpServlet {
 
   // ---- dispatch ------------------------------------------------------------------------------
 
-  @java.lang.Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     response.setHeader("Cache-Control", "no-store");
     response.setHeader("X-Content-Type-Options", "nosniff");
     try {
       boolean corsAllowed = cors(request, response);
       String method = request.getMethod();
       if ("OPTIONS".equals(method) && request.getHeader("Access-Control-Request-Method") != null) {
-        response.setStatus(corsAllowed ? HttpServletResponse.SC_NO_CONTENT : HttpServletResponse.SC_FORBIDDEN);
+        response.setStatus(
+            corsAllowed ? HttpServletResponse.SC_NO_CONTENT : HttpServletResponse.SC_FORBIDDEN);
         return;
       }
       Caller caller = authenticator.authenticate(request).orElse(null);
       if (caller == null) {
         boolean presented = request.getHeader("Authorization") != null;
-        throw new Problem(401, "unauthorized", "Unauthorized",
-            presented ? "credentials are not valid" : "authentication is required")
-            .header("WWW-Authenticate", presented
-                ? "Bearer realm=\"tenantflags\", error=\"invalid_token\"" : "Bearer realm=\"tenantflags\"");
+        throw new Problem(
+                401,
+                "unauthorized",
+                "Unauthorized",
+                presented ? "credentials are not valid" : "authentication is required")
+            .header(
+                "WWW-Authenticate",
+                presented
+                    ? "Bearer realm=\"tenantflags\", error=\"invalid_token\""
+                    : "Bearer realm=\"tenantflags\"");
       }
       ApiRequest api = ApiRequest.of(request);
       route(new Call(request, response, caller, api, method));
@@ -227,14 +257,24 @@ public final class FlagAdminServlet extends HttpServlet {
       problem(request, response, conflict(e));
     } catch (FlagStoreException e) {
       LOG.warn("flag store failed during an admin request: {}", e.toString());
-      problem(request, response, new Problem(503, "store-unavailable", "Service unavailable",
-          "the flag store is unavailable; try again").header("Retry-After", "5"));
+      problem(
+          request,
+          response,
+          new Problem(
+                  503,
+                  "store-unavailable",
+                  "Service unavailable",
+                  "the flag store is unavailable; try again")
+              .header("Retry-After", "5"));
     } catch (IllegalArgumentException e) {
       // Core value types reject bad input with IllegalArgumentException subclasses; never a 500.
       problem(request, response, Problem.badRequest(null, e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("admin request failed unexpectedly", e);
-      problem(request, response, new Problem(500, "internal-error", "Internal server error", "unexpected error"));
+      problem(
+          request,
+          response,
+          new Problem(500, "internal-error", "Internal server error", "unexpected error"));
     }
   }
 
@@ -346,8 +386,12 @@ public final class FlagAdminServlet extends HttpServlet {
         return true;
       }
     }
-    throw new Problem(405, "method-not-allowed", "Method not allowed",
-        "method " + c.method + " is not allowed here").header("Allow", String.join(", ", allowed));
+    throw new Problem(
+            405,
+            "method-not-allowed",
+            "Method not allowed",
+            "method " + c.method + " is not allowed here")
+        .header("Allow", String.join(", ", allowed));
   }
 
   // ---- status and environments --------------------------------------------------------------
@@ -382,10 +426,18 @@ public final class FlagAdminServlet extends HttpServlet {
     RequestBody b = RequestBody.read(c.request, ENVIRONMENT_FIELDS, true);
     String name = b.requiredString("name");
     Boolean isProtected = b.bool("protected");
-    Environment created = defaultClient.admin(c.caller.name()).createEnvironment(
-        name, isProtected == null ? Environment.PRODUCTION.equals(name) : isProtected, b.string("comment"));
+    Environment created =
+        defaultClient
+            .admin(c.caller.name())
+            .createEnvironment(
+                name,
+                isProtected == null ? Environment.PRODUCTION.equals(name) : isProtected,
+                b.string("comment"));
     c.response.setHeader("Location", base(c) + "/environments/" + created.name());
-    json(c, 201, JsonSupport.environment(created, created.name().equals(defaultClient.environment())));
+    json(
+        c,
+        201,
+        JsonSupport.environment(created, created.name().equals(defaultClient.environment())));
   }
 
   private void deleteEnvironment(Call c, String name) throws IOException {
@@ -399,7 +451,8 @@ public final class FlagAdminServlet extends HttpServlet {
     noContent(c);
   }
 
-  // ---- flags -------------------------------------------------------------------------------------
+  // ---- flags
+  // -------------------------------------------------------------------------------------
 
   private void listFlags(Call c) throws IOException {
     require(c, Role.VIEWER);
@@ -410,16 +463,21 @@ public final class FlagAdminServlet extends HttpServlet {
     String needle = q == null ? null : q.toLowerCase(Locale.ROOT);
     String archived = c.query("archived");
     if (archived != null && !Set.of("true", "false", "all").contains(archived)) {
-      throw Problem.badRequest("archived", "archived must be true, false or all: '" + RequestBody.shorten(archived) + "'");
+      throw Problem.badRequest(
+          "archived",
+          "archived must be true, false or all: '" + RequestBody.shorten(archived) + "'");
     }
     List<Object> out = new ArrayList<>();
     for (Flag f : admin(c, env).flags()) {
-      boolean archivedOk = archived == null || archived.equals("false") ? !f.archived()
-          : archived.equals("true") ? f.archived() : true;
+      boolean archivedOk =
+          archived == null || archived.equals("false")
+              ? !f.archived()
+              : archived.equals("true") ? f.archived() : true;
       if (!archivedOk
           || (module != null && !module.equals(f.module()))
           || (tag != null && !f.tags().contains(tag))
-          || (needle != null && !f.key().contains(needle)
+          || (needle != null
+              && !f.key().contains(needle)
               && !f.description().toLowerCase(Locale.ROOT).contains(needle))) {
         continue;
       }
@@ -456,9 +514,11 @@ public final class FlagAdminServlet extends HttpServlet {
     rejectReadOnly(b);
     String newKey = b.string("key");
     if (b.has("key") && !key.equals(newKey)) {
-      throw new FlagValidationException("key", "key is immutable: '" + RequestBody.shorten(String.valueOf(newKey)) + "'");
+      throw new FlagValidationException(
+          "key", "key is immutable: '" + RequestBody.shorten(String.valueOf(newKey)) + "'");
     }
-    // Validate the body against a throwaway flag first, so a bad body is a 400 even for a missing flag.
+    // Validate the body against a throwaway flag first, so a bad body is a 400 even for a missing
+    // flag.
     apply(b, Flag.of(key));
     UnaryOperator<Flag> change = f -> apply(b, f);
     Flag stored = admin(c, env).update(key, expected, change, b.string("comment"));
@@ -510,7 +570,9 @@ public final class FlagAdminServlet extends HttpServlet {
         beforeId = -1L;
       }
       if (beforeId < 1) {
-        throw Problem.badRequest("before", "before must be a cursor returned as 'next': '" + RequestBody.shorten(before) + "'");
+        throw Problem.badRequest(
+            "before",
+            "before must be a cursor returned as 'next': '" + RequestBody.shorten(before) + "'");
       }
     }
     String flag = c.query("flag");
@@ -519,8 +581,9 @@ public final class FlagAdminServlet extends HttpServlet {
     }
     // Ask for one more than requested to know whether another page exists.
     int fetch = Math.min(limit + 1, AuditQuery.MAX_LIMIT);
-    List<AuditEntry> found = admin(c, env).audit(
-        new AuditQuery(env, flag, c.query("actor"), c.query("tenant"), beforeId, fetch));
+    List<AuditEntry> found =
+        admin(c, env)
+            .audit(new AuditQuery(env, flag, c.query("actor"), c.query("tenant"), beforeId, fetch));
     boolean more = found.size() > limit || (fetch == limit && found.size() == limit);
     List<Object> entries = new ArrayList<>();
     for (int i = 0; i < Math.min(limit, found.size()); i++) {
@@ -547,7 +610,7 @@ public final class FlagAdminServlet extends HttpServlet {
       // A tenant admin sees its own override only; other tenants' do not exist for it.
       ownOverride(admin, key, c.caller.tenant()).ifPresent(o -> out.add(JsonSupport.override(o)));
     } else {
-      for (Override o : admin.overrides(key)) {
+      for (TenantOverride o : admin.overrides(key)) {
         out.add(JsonSupport.override(o));
       }
     }
@@ -562,8 +625,16 @@ public final class FlagAdminServlet extends HttpServlet {
     String env = environment(c);
     FlagAdmin admin = admin(c, env);
     existingFlag(admin, key);
-    Override o = ownOverride(admin, key, tenant).orElseThrow(() -> Problem.notFound(
-        "override of flag '" + key + "' for tenant '" + RequestBody.shorten(tenant) + "' does not exist"));
+    TenantOverride o =
+        ownOverride(admin, key, tenant)
+            .orElseThrow(
+                () ->
+                    Problem.notFound(
+                        "override of flag '"
+                            + key
+                            + "' for tenant '"
+                            + RequestBody.shorten(tenant)
+                            + "' does not exist"));
     json(c, 200, JsonSupport.override(o));
   }
 
@@ -572,7 +643,8 @@ public final class FlagAdminServlet extends HttpServlet {
     String env = environment(c);
     FlagAdmin admin = admin(c, env);
     Flag flag = existingFlag(admin, key);
-    requireChange(c, c.caller.role() == Role.TENANT_ADMIN ? Role.TENANT_ADMIN : Role.DEVELOPER, env);
+    requireChange(
+        c, c.caller.role() == Role.TENANT_ADMIN ? Role.TENANT_ADMIN : Role.DEVELOPER, env);
     RequestBody b = RequestBody.read(c.request, OVERRIDE_FIELDS, true);
     Boolean enabled = b.bool("enabled");
     if (enabled == null) {
@@ -590,7 +662,9 @@ public final class FlagAdminServlet extends HttpServlet {
         checkPrerequisites(c, env, flag, tenant);
       }
     }
-    Override stored = admin.setOverride(key, tenant, enabled, Boolean.TRUE.equals(locked), note, b.string("comment"));
+    TenantOverride stored =
+        admin.setOverride(
+            key, tenant, enabled, Boolean.TRUE.equals(locked), note, b.string("comment"));
     json(c, 200, JsonSupport.override(stored));
   }
 
@@ -599,7 +673,8 @@ public final class FlagAdminServlet extends HttpServlet {
     String env = environment(c);
     FlagAdmin admin = admin(c, env);
     Flag flag = existingFlag(admin, key);
-    requireChange(c, c.caller.role() == Role.TENANT_ADMIN ? Role.TENANT_ADMIN : Role.DEVELOPER, env);
+    requireChange(
+        c, c.caller.role() == Role.TENANT_ADMIN ? Role.TENANT_ADMIN : Role.DEVELOPER, env);
     if (c.caller.role() == Role.TENANT_ADMIN) {
       checkTenantEditable(flag);
     }
@@ -609,7 +684,8 @@ public final class FlagAdminServlet extends HttpServlet {
 
   private static void checkTenantEditable(Flag flag) {
     if (!flag.tenantEditable()) {
-      throw Problem.forbidden("flag '" + flag.key() + "' is not tenant-editable").with("flag", flag.key());
+      throw Problem.forbidden("flag '" + flag.key() + "' is not tenant-editable")
+          .with("flag", flag.key());
     }
   }
 
@@ -619,15 +695,24 @@ public final class FlagAdminServlet extends HttpServlet {
     TenantKey key = TenantKey.of(tenant);
     for (String prerequisite : flag.prerequisites()) {
       if (!client.evaluate(prerequisite, key).enabled()) {
-        throw new Problem(409, "prerequisite-off", "Conflict",
-            "prerequisite '" + prerequisite + "' of flag '" + flag.key() + "' is off for this tenant")
-            .with("field", "prerequisites").with("prerequisite", prerequisite).with("flag", flag.key());
+        throw new Problem(
+                409,
+                "prerequisite-off",
+                "Conflict",
+                "prerequisite '"
+                    + prerequisite
+                    + "' of flag '"
+                    + flag.key()
+                    + "' is off for this tenant")
+            .with("field", "prerequisites")
+            .with("prerequisite", prerequisite)
+            .with("flag", flag.key());
       }
     }
   }
 
-  private static Optional<Override> ownOverride(FlagAdmin admin, String key, String tenant) {
-    for (Override o : admin.tenantOverrides(tenant)) {
+  private static Optional<TenantOverride> ownOverride(FlagAdmin admin, String key, String tenant) {
+    for (TenantOverride o : admin.tenantOverrides(tenant)) {
       if (o.flagKey().equals(key)) {
         return Optional.of(o);
       }
@@ -642,8 +727,8 @@ public final class FlagAdminServlet extends HttpServlet {
     String env = environment(c);
     FeatureFlags client = client(env);
     TenantKey key = tenantKey(tenant, attributes(c));
-    Map<String, Override> overrides = new LinkedHashMap<>();
-    for (Override o : admin(c, env).tenantOverrides(tenant)) {
+    Map<String, TenantOverride> overrides = new LinkedHashMap<>();
+    for (TenantOverride o : admin(c, env).tenantOverrides(tenant)) {
       overrides.put(o.flagKey(), o);
     }
     List<Object> out = new ArrayList<>();
@@ -652,7 +737,7 @@ public final class FlagAdminServlet extends HttpServlet {
         continue;
       }
       Evaluation e = client.evaluate(f.key(), key);
-      Override o = overrides.get(f.key());
+      TenantOverride o = overrides.get(f.key());
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("key", f.key());
       m.put("description", f.description());
@@ -687,14 +772,17 @@ public final class FlagAdminServlet extends HttpServlet {
       result = client.evaluateAll(key);
     } else {
       if (keys.size() > MAX_EVALUATE_FLAGS) {
-        throw new FlagValidationException("flags", "flags must hold at most " + MAX_EVALUATE_FLAGS + " keys: " + keys.size());
+        throw new FlagValidationException(
+            "flags", "flags must hold at most " + MAX_EVALUATE_FLAGS + " keys: " + keys.size());
       }
       result = new LinkedHashMap<>();
       for (String k : keys) {
         try {
           Flag.of(k);
         } catch (FlagValidationException e) {
-          throw new FlagValidationException("flags", "flags must hold flag keys: '" + RequestBody.shorten(String.valueOf(k)) + "'");
+          throw new FlagValidationException(
+              "flags",
+              "flags must hold flag keys: '" + RequestBody.shorten(String.valueOf(k)) + "'");
         }
         result.put(k, client.isEnabled(k, key));
       }
@@ -719,11 +807,12 @@ public final class FlagAdminServlet extends HttpServlet {
 
   private static Map<String, String> attributes(Call c) {
     Map<String, String> attributes = new LinkedHashMap<>();
-    c.api.query.forEach((name, value) -> {
-      if (!RESERVED_QUERY.contains(name)) {
-        attributes.put(name, value);
-      }
-    });
+    c.api.query.forEach(
+        (name, value) -> {
+          if (!RESERVED_QUERY.contains(name)) {
+            attributes.put(name, value);
+          }
+        });
     return attributes;
   }
 
@@ -735,11 +824,13 @@ public final class FlagAdminServlet extends HttpServlet {
     return key;
   }
 
-  // ---- authorisation -----------------------------------------------------------------------------
+  // ---- authorisation
+  // -----------------------------------------------------------------------------
 
   private static void require(Call c, Role least) {
     if (!c.caller.role().includes(least)) {
-      throw Problem.forbidden("this needs role " + least + "; caller '" + c.caller.name() + "' has " + c.caller.role());
+      throw Problem.forbidden(
+          "this needs role " + least + "; caller '" + c.caller.name() + "' has " + c.caller.role());
     }
   }
 
@@ -768,7 +859,8 @@ public final class FlagAdminServlet extends HttpServlet {
     }
   }
 
-  // ---- helpers ------------------------------------------------------------------------------------
+  // ---- helpers
+  // ------------------------------------------------------------------------------------
 
   /** The environments that exist, the default one always included. */
   private Map<String, Environment> environments() {
@@ -800,7 +892,8 @@ public final class FlagAdminServlet extends HttpServlet {
 
   private static void checkEnvironmentName(String env, String field) {
     if (!env.matches("[a-z0-9_-]{1,32}")) {
-      throw Problem.badRequest(field, field + " must match ^[a-z0-9_-]{1,32}$: '" + RequestBody.shorten(env) + "'");
+      throw Problem.badRequest(
+          field, field + " must match ^[a-z0-9_-]{1,32}$: '" + RequestBody.shorten(env) + "'");
     }
   }
 
@@ -808,16 +901,23 @@ public final class FlagAdminServlet extends HttpServlet {
     if (env.equals(defaultClient.environment())) {
       return defaultClient;
     }
-    return clients.computeIfAbsent(env, e -> {
-      FeatureFlags created = clientFactory != null
-          ? clientFactory.apply(e)
-          : FeatureFlags.builder().store(defaultClient.store()).environment(e).build();
-      if (!created.environment().equals(e)) {
-        throw new IllegalStateException("client factory returned a client of environment '"
-            + created.environment() + "' for '" + e + "'");
-      }
-      return created;
-    });
+    return clients.computeIfAbsent(
+        env,
+        e -> {
+          FeatureFlags created =
+              clientFactory != null
+                  ? clientFactory.apply(e)
+                  : FeatureFlags.builder().store(defaultClient.store()).environment(e).build();
+          if (!created.environment().equals(e)) {
+            throw new IllegalStateException(
+                "client factory returned a client of environment '"
+                    + created.environment()
+                    + "' for '"
+                    + e
+                    + "'");
+          }
+          return created;
+        });
   }
 
   /** The admin for a change or read: ADMINs may change locked overrides, nobody else may. */
@@ -834,8 +934,12 @@ public final class FlagAdminServlet extends HttpServlet {
     String header = c.request.getHeader("If-Match");
     if (header == null) {
       if (requireIfMatch) {
-        throw new Problem(428, "if-match-required", "Precondition required",
-            "this change needs an If-Match header with the flag's ETag").with("field", "If-Match");
+        throw new Problem(
+                428,
+                "if-match-required",
+                "Precondition required",
+                "this change needs an If-Match header with the flag's ETag")
+            .with("field", "If-Match");
       }
       return FlagAdmin.ANY_VERSION;
     }
@@ -845,7 +949,8 @@ public final class FlagAdminServlet extends HttpServlet {
     }
     if (tag.startsWith("W/")) {
       // If-Match uses strong comparison: a weak tag never matches.
-      throw new Problem(412, "stale-version", "Precondition failed", "If-Match must be a strong ETag")
+      throw new Problem(
+              412, "stale-version", "Precondition failed", "If-Match must be a strong ETag")
           .with("field", "If-Match");
     }
     if (tag.length() >= 3 && tag.startsWith("\"") && tag.endsWith("\"")) {
@@ -858,14 +963,21 @@ public final class FlagAdminServlet extends HttpServlet {
         // reported below
       }
     }
-    throw Problem.badRequest("If-Match", "If-Match must be a flag ETag such as \"3\": '" + RequestBody.shorten(tag) + "'");
+    throw Problem.badRequest(
+        "If-Match",
+        "If-Match must be a flag ETag such as \"3\": '" + RequestBody.shorten(tag) + "'");
   }
 
   private static void rejectReadOnly(RequestBody b) {
     for (String field : READ_ONLY_FLAG_FIELDS) {
       if (b.has(field)) {
-        throw Problem.badRequest(field, field + " is read-only"
-            + (field.equals("archived") ? "; use DELETE to archive and POST .../restore to restore" : ""));
+        throw Problem.badRequest(
+            field,
+            field
+                + " is read-only"
+                + (field.equals("archived")
+                    ? "; use DELETE to archive and POST .../restore to restore"
+                    : ""));
       }
     }
   }
@@ -884,8 +996,11 @@ public final class FlagAdminServlet extends HttpServlet {
       try {
         f = f.withState(FlagState.valueOf(state));
       } catch (IllegalArgumentException e) {
-        throw new FlagValidationException("state",
-            "state must be one of OFF, ON, TARGETED, ROLLOUT: '" + RequestBody.shorten(state) + "'");
+        throw new FlagValidationException(
+            "state",
+            "state must be one of OFF, ON, TARGETED, ROLLOUT: '"
+                + RequestBody.shorten(state)
+                + "'");
       }
     }
     if (b.has("rolloutPercent")) {
@@ -924,13 +1039,16 @@ public final class FlagAdminServlet extends HttpServlet {
     try {
       return Flag.of(segment).key();
     } catch (FlagValidationException e) {
-      throw Problem.badRequest("key", "key must match ^[a-z][a-z0-9_.-]{0,63}$: '" + RequestBody.shorten(segment) + "'");
+      throw Problem.badRequest(
+          "key", "key must match ^[a-z][a-z0-9_.-]{0,63}$: '" + RequestBody.shorten(segment) + "'");
     }
   }
 
   private static String tenantId(String segment) {
     if (segment.length() > Tenants.MAX_ID) {
-      throw Problem.badRequest("tenant", "tenant must be at most " + Tenants.MAX_ID + " characters: " + segment.length());
+      throw Problem.badRequest(
+          "tenant",
+          "tenant must be at most " + Tenants.MAX_ID + " characters: " + segment.length());
     }
     return segment;
   }
@@ -948,10 +1066,21 @@ public final class FlagAdminServlet extends HttpServlet {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw Problem.badRequest(name, name + " must be between " + min + " and " + max + ": '" + RequestBody.shorten(value) + "'");
+    throw Problem.badRequest(
+        name,
+        name
+            + " must be between "
+            + min
+            + " and "
+            + max
+            + ": '"
+            + RequestBody.shorten(value)
+            + "'");
   }
 
-  /** The comment of a body-less change: {@code ?comment=}, or a JSON body {@code {"comment": ...}}. */
+  /**
+   * The comment of a body-less change: {@code ?comment=}, or a JSON body {@code {"comment": ...}}.
+   */
   private static String comment(Call c) throws IOException {
     String fromQuery = c.query("comment");
     RequestBody b = RequestBody.read(c.request, COMMENT_FIELDS, false);
@@ -965,21 +1094,30 @@ public final class FlagAdminServlet extends HttpServlet {
   private static Problem conflict(FlagConflictException e) {
     return switch (e.kind()) {
       case ALREADY_EXISTS -> new Problem(409, "already-exists", "Conflict", e.getMessage());
-      case STALE_VERSION -> new Problem(412, "stale-version", "Precondition failed", e.getMessage())
-          .with("field", "If-Match");
-      case LOCKED -> new Problem(403, "override-locked", "Forbidden", e.getMessage()).with("field", "locked");
+      case STALE_VERSION ->
+          new Problem(412, "stale-version", "Precondition failed", e.getMessage())
+              .with("field", "If-Match");
+      case LOCKED ->
+          new Problem(403, "override-locked", "Forbidden", e.getMessage()).with("field", "locked");
     };
   }
 
   private static String base(Call c) {
     HttpServletRequest r = c.request;
-    String servletPath = r.getHttpServletMapping() != null
-        && r.getHttpServletMapping().getMappingMatch() == jakarta.servlet.http.MappingMatch.PATH ? r.getServletPath() : "";
+    String servletPath =
+        r.getHttpServletMapping() != null
+                && r.getHttpServletMapping().getMappingMatch()
+                    == jakarta.servlet.http.MappingMatch.PATH
+            ? r.getServletPath()
+            : "";
     return r.getContextPath() + servletPath;
   }
 
   private String flagUrl(Call c, String env, String key) {
-    return base(c) + "/flags/" + key + (env.equals(defaultClient.environment()) ? "" : "?env=" + env);
+    return base(c)
+        + "/flags/"
+        + key
+        + (env.equals(defaultClient.environment()) ? "" : "?env=" + env);
   }
 
   private static void flagResponse(Call c, int status, Flag flag) throws IOException {
@@ -999,7 +1137,8 @@ public final class FlagAdminServlet extends HttpServlet {
     c.response.setStatus(HttpServletResponse.SC_NO_CONTENT);
   }
 
-  private static void problem(HttpServletRequest request, HttpServletResponse response, Problem p) throws IOException {
+  private static void problem(HttpServletRequest request, HttpServletResponse response, Problem p)
+      throws IOException {
     if (response.isCommitted()) {
       return;
     }
@@ -1068,7 +1207,12 @@ public final class FlagAdminServlet extends HttpServlet {
     final ApiRequest api;
     final String method;
 
-    Call(HttpServletRequest request, HttpServletResponse response, Caller caller, ApiRequest api, String method) {
+    Call(
+        HttpServletRequest request,
+        HttpServletResponse response,
+        Caller caller,
+        ApiRequest api,
+        String method) {
       this.request = request;
       this.response = response;
       this.caller = caller;
@@ -1100,9 +1244,9 @@ public final class FlagAdminServlet extends HttpServlet {
     private Builder() {}
 
     /**
-     * Sets the client of the default environment (the one used when a request names no {@code env}).
-     * When not set, {@link FlagAdminServlet#init()} looks it up in the ServletContext attribute {@value
-     * FeatureFlagFilter#FLAGS_ATTRIBUTE}. The servlet never closes it.
+     * Sets the client of the default environment (the one used when a request names no {@code
+     * env}). When not set, {@link FlagAdminServlet#init()} looks it up in the ServletContext
+     * attribute {@value FeatureFlagFilter#FLAGS_ATTRIBUTE}. The servlet never closes it.
      *
      * @param flags the client
      * @return this builder
@@ -1113,9 +1257,9 @@ public final class FlagAdminServlet extends HttpServlet {
     }
 
     /**
-     * Sets how clients of other environments are made (default: a client with default settings on the
-     * default client's store). Called at most once per environment; the servlet closes what it returns
-     * when destroyed or when the environment is deleted.
+     * Sets how clients of other environments are made (default: a client with default settings on
+     * the default client's store). Called at most once per environment; the servlet closes what it
+     * returns when destroyed or when the environment is deleted.
      *
      * @param factory environment name to a client of that environment
      * @return this builder
@@ -1137,8 +1281,8 @@ public final class FlagAdminServlet extends HttpServlet {
     }
 
     /**
-     * Makes {@code PATCH /flags/{key}} without {@code If-Match} fail with 428 (default: allowed, last
-     * write wins).
+     * Makes {@code PATCH /flags/{key}} without {@code If-Match} fail with 428 (default: allowed,
+     * last write wins).
      *
      * @param required whether If-Match is required
      * @return this builder

@@ -1,10 +1,10 @@
 package dev.tenantflags.servlet;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +14,7 @@ import dev.tenantflags.AuditEntry;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagExport;
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,17 +28,19 @@ import java.util.Map;
  */
 final class JsonSupport {
 
-  static final ObjectMapper MAPPER = JsonMapper.builder(
-          JsonFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-              .build())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .build();
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(64).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .build();
 
   private JsonSupport() {}
 
@@ -64,7 +66,7 @@ final class JsonSupport {
   }
 
   /** The shape of {@link FlagExport}'s overrides. */
-  static Map<String, Object> override(Override o) {
+  static Map<String, Object> override(TenantOverride o) {
     return FlagExport.toMap(o);
   }
 
@@ -103,5 +105,4 @@ final class JsonSupport {
       return json;
     }
   }
-
 }

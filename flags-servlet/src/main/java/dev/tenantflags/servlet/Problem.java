@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An RFC 9457 problem: thrown inside the admin servlet and rendered as {@code application/problem+json}
- * with {@code type}, {@code title}, {@code status}, {@code detail} and, where applicable, {@code field}
- * and other members.
+ * An RFC 9457 problem: thrown inside the admin servlet and rendered as {@code
+ * application/problem+json} with {@code type}, {@code title}, {@code status}, {@code detail} and,
+ * where applicable, {@code field} and other members.
  */
 final class Problem extends RuntimeException {
   private static final long serialVersionUID = 1L;

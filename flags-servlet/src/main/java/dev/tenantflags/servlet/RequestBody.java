@@ -19,8 +19,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A request's JSON object body, read within the size limit and checked field by field: unknown fields,
- * wrong types and malformed JSON become 400 problems naming the field; too many bytes become 413.
+ * A request's JSON object body, read within the size limit and checked field by field: unknown
+ * fields, wrong types and malformed JSON become 400 problems naming the field; too many bytes
+ * become 413.
  */
 final class RequestBody {
 
@@ -42,7 +43,8 @@ final class RequestBody {
    *
    * @param required whether an empty body is an error
    */
-  static RequestBody read(HttpServletRequest request, Set<String> allowed, boolean required) throws IOException {
+  static RequestBody read(HttpServletRequest request, Set<String> allowed, boolean required)
+      throws IOException {
     byte[] bytes = readBytes(request);
     if (bytes.length == 0 || isBlank(bytes)) {
       if (required) {
@@ -55,9 +57,16 @@ final class RequestBody {
     try {
       root = JsonSupport.MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw Problem.badRequest(null, "request body is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      throw Problem.badRequest(
+          null,
+          "request body is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
     }
     if (root == null || !root.isObject()) {
       throw Problem.badRequest(null, "request body must be a JSON object");
@@ -78,7 +87,10 @@ final class RequestBody {
     }
     String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!mime.equals("application/json") && !mime.endsWith("+json")) {
-      throw new Problem(415, "unsupported-media-type", "Unsupported media type",
+      throw new Problem(
+          415,
+          "unsupported-media-type",
+          "Unsupported media type",
           "request body must be application/json: '" + shorten(mime) + "'");
     }
   }
@@ -103,8 +115,8 @@ final class RequestBody {
   }
 
   /**
-   * Reads and discards what is left of a body a request was refused before reading, so the connection
-   * stays usable for the client's next request.
+   * Reads and discards what is left of a body a request was refused before reading, so the
+   * connection stays usable for the client's next request.
    *
    * @return false when more than the limit was left (the caller should close the connection)
    */
@@ -131,8 +143,12 @@ final class RequestBody {
   }
 
   static Problem tooLarge() {
-    return new Problem(413, "payload-too-large", "Payload too large",
-        "request body must be at most " + MAX_BYTES + " bytes").header("Connection", "close");
+    return new Problem(
+            413,
+            "payload-too-large",
+            "Payload too large",
+            "request body must be at most " + MAX_BYTES + " bytes")
+        .header("Connection", "close");
   }
 
   private static boolean isBlank(byte[] bytes) {

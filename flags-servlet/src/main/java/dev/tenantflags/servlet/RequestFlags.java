@@ -22,12 +22,15 @@ import java.util.Optional;
  * or not); requests without a tenant carry none. Evaluations are live: each {@link #isEnabled} call
  * reads the client's current snapshot, except {@link #all()}, which is evaluated once per request.
  *
- * <p>Thread safety: safe for concurrent use (an async request may read it from other threads); {@link
- * #all()} may be computed more than once under a race, with equal results.
+ * <p>Thread safety: safe for concurrent use (an async request may read it from other threads);
+ * {@link #all()} may be computed more than once under a race, with equal results.
  */
 public final class RequestFlags {
 
-  /** The request attribute holding the {@code RequestFlags}: {@code dev.tenantflags.servlet.RequestFlags}. */
+  /**
+   * The request attribute holding the {@code RequestFlags}: {@code
+   * dev.tenantflags.servlet.RequestFlags}.
+   */
   public static final String ATTRIBUTE = RequestFlags.class.getName();
 
   private final FeatureFlags flags;

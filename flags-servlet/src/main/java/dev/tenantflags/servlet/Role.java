@@ -3,9 +3,9 @@ package dev.tenantflags.servlet;
 /**
  * What a caller of {@link FlagAdminServlet} may do (SPEC §6).
  *
- * <p>{@link #EVALUATOR} &lt; {@link #VIEWER} &lt; {@link #DEVELOPER} &lt; {@link #ADMIN}: each includes
- * the ones before it. {@link #TENANT_ADMIN} stands apart: it is bound to one tenant (see {@link
- * Caller#tenant()}) and may only read and change what belongs to that tenant.
+ * <p>{@link #EVALUATOR} &lt; {@link #VIEWER} &lt; {@link #DEVELOPER} &lt; {@link #ADMIN}: each
+ * includes the ones before it. {@link #TENANT_ADMIN} stands apart: it is bound to one tenant (see
+ * {@link Caller#tenant()}) and may only read and change what belongs to that tenant.
  *
  * <p>Thread safety: enum constants are immutable.
  */
@@ -14,13 +14,16 @@ public enum Role {
   EVALUATOR(1, "flags-evaluator"),
   /** May also read flags, overrides, history, audit and environments. */
   VIEWER(2, "flags-viewer"),
-  /** May also create and change flags and overrides, and kill flags, in unprotected environments. */
+  /**
+   * May also create and change flags and overrides, and kill flags, in unprotected environments.
+   */
   DEVELOPER(3, "flags-developer"),
   /** May do everything, in every environment, including locked overrides. */
   ADMIN(4, "flags-admin"),
   /**
-   * May read its own tenant's effective flags and overrides, evaluate for its own tenant, and set or
-   * clear its own tenant's override of a {@code tenantEditable} flag when that override is not locked.
+   * May read its own tenant's effective flags and overrides, evaluate for its own tenant, and set
+   * or clear its own tenant's override of a {@code tenantEditable} flag when that override is not
+   * locked.
    */
   TENANT_ADMIN(0, "flags-tenant-admin");
 

@@ -37,16 +37,17 @@ final class RouteTable {
     Map<String, String> prefixes = new LinkedHashMap<>();
     List<String> exts = new ArrayList<>();
     List<String> extFlags = new ArrayList<>();
-    patterns.forEach((pattern, flag) -> {
-      if (pattern.startsWith("*.")) {
-        exts.add(pattern.substring(1));
-        extFlags.add(flag);
-      } else if (pattern.endsWith("/*")) {
-        prefixes.put(pattern.substring(0, pattern.length() - 2), flag);
-      } else {
-        exacts.put(pattern, flag);
-      }
-    });
+    patterns.forEach(
+        (pattern, flag) -> {
+          if (pattern.startsWith("*.")) {
+            exts.add(pattern.substring(1));
+            extFlags.add(flag);
+          } else if (pattern.endsWith("/*")) {
+            prefixes.put(pattern.substring(0, pattern.length() - 2), flag);
+          } else {
+            exacts.put(pattern, flag);
+          }
+        });
     this.exact = new Table(exacts);
     this.prefix = new Table(prefixes);
     this.extensions = exts.toArray(new String[0]);
@@ -66,15 +67,19 @@ final class RouteTable {
         Flag.of(e.getValue());
       } catch (IllegalArgumentException ex) {
         throw new IllegalArgumentException(
-            "flag key of route '" + e.getKey() + "' must match ^[a-z][a-z0-9_.-]{0,63}$: '" + e.getValue() + "'");
+            "flag key of route '"
+                + e.getKey()
+                + "' must match ^[a-z][a-z0-9_.-]{0,63}$: '"
+                + e.getValue()
+                + "'");
       }
     }
     return new RouteTable(patterns);
   }
 
   /**
-   * Parses the {@code routes} init-parameter: {@code pattern = flag_key} pairs separated by commas or
-   * new lines.
+   * Parses the {@code routes} init-parameter: {@code pattern = flag_key} pairs separated by commas
+   * or new lines.
    *
    * @throws IllegalArgumentException naming the malformed entry
    */
@@ -88,7 +93,8 @@ final class RouteTable {
         }
         int eq = trimmed.indexOf('=');
         if (eq < 0) {
-          throw new IllegalArgumentException("routes entry must be 'pattern = flag_key': '" + trimmed + "'");
+          throw new IllegalArgumentException(
+              "routes entry must be 'pattern = flag_key': '" + trimmed + "'");
         }
         String pattern = trimmed.substring(0, eq).trim();
         String flag = trimmed.substring(eq + 1).trim();
@@ -104,10 +110,15 @@ final class RouteTable {
     if (pattern == null || pattern.isEmpty()) {
       throw new IllegalArgumentException("route pattern must not be empty");
     }
-    boolean extension = pattern.startsWith("*.") && pattern.length() > 2 && pattern.indexOf('/') < 0
-        && pattern.indexOf('*', 1) < 0;
-    boolean path = pattern.startsWith("/")
-        && (pattern.indexOf('*') < 0 || (pattern.endsWith("/*") && pattern.indexOf('*') == pattern.length() - 1));
+    boolean extension =
+        pattern.startsWith("*.")
+            && pattern.length() > 2
+            && pattern.indexOf('/') < 0
+            && pattern.indexOf('*', 1) < 0;
+    boolean path =
+        pattern.startsWith("/")
+            && (pattern.indexOf('*') < 0
+                || (pattern.endsWith("/*") && pattern.indexOf('*') == pattern.length() - 1));
     if (!extension && !path) {
       throw new IllegalArgumentException(
           "route pattern must be an exact path, '/prefix/*' or '*.ext': '" + pattern + "'");
@@ -174,7 +185,10 @@ final class RouteTable {
     return null;
   }
 
-  /** Whether {@code key} equals the path region starting at {@code start} (to the path's end or key's length). */
+  /**
+   * Whether {@code key} equals the path region starting at {@code start} (to the path's end or
+   * key's length).
+   */
   static boolean regionEquals(String key, int start, String a, String b) {
     int alen = a.length();
     int klen = key.length();
@@ -212,16 +226,17 @@ final class RouteTable {
       values = new String[capacity];
       mask = capacity - 1;
       size = entries.size();
-      entries.forEach((key, value) -> {
-        int h = key.hashCode();
-        int slot = spread(h) & mask;
-        while (keys[slot] != null) {
-          slot = (slot + 1) & mask;
-        }
-        keys[slot] = key;
-        hashes[slot] = h;
-        values[slot] = value;
-      });
+      entries.forEach(
+          (key, value) -> {
+            int h = key.hashCode();
+            int slot = spread(h) & mask;
+            while (keys[slot] != null) {
+              slot = (slot + 1) & mask;
+            }
+            keys[slot] = key;
+            hashes[slot] = h;
+            values[slot] = value;
+          });
     }
 
     static int spread(int h) {

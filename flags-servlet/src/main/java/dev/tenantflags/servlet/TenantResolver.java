@@ -7,10 +7,10 @@ import java.util.Objects;
 /**
  * Finds the tenant a request acts for, so {@link FeatureFlagFilter} can evaluate its flag.
  *
- * <p>The default ({@link #defaults()}) reads the request attribute {@value #DEFAULT_ATTRIBUTE} that the
- * application's own authentication sets (a {@link TenantKey}, or a {@code String} tenant id), then the
- * {@value #DEFAULT_HEADER} header. Resolving from an API key the application already authenticated is a
- * one-liner:
+ * <p>The default ({@link #defaults()}) reads the request attribute {@value #DEFAULT_ATTRIBUTE} that
+ * the application's own authentication sets (a {@link TenantKey}, or a {@code String} tenant id),
+ * then the {@value #DEFAULT_HEADER} header. Resolving from an API key the application already
+ * authenticated is a one-liner:
  *
  * <pre>{@code
  * TenantResolver byApiKey = request -> {
@@ -19,8 +19,8 @@ import java.util.Objects;
  * };
  * }</pre>
  *
- * <p>Only trust a header when something in front of the application (a gateway) sets it: a client can
- * send any header it likes.
+ * <p>Only trust a header when something in front of the application (a gateway) sets it: a client
+ * can send any header it likes.
  *
  * <p>Thread safety: implementations must be safe for concurrent use and should be cheap: the filter
  * calls them on every gated request.
@@ -28,7 +28,10 @@ import java.util.Objects;
 @FunctionalInterface
 public interface TenantResolver {
 
-  /** The request attribute the default resolver reads first, and {@link ContainerAuthenticator} reads. */
+  /**
+   * The request attribute the default resolver reads first, and {@link ContainerAuthenticator}
+   * reads.
+   */
   String DEFAULT_ATTRIBUTE = "dev.tenantflags.tenant";
 
   /** The header the default resolver reads second. */

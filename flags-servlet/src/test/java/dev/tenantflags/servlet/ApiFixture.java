@@ -14,23 +14,36 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * A store, a client of environment {@code development}, a protected {@code production}, bearer tokens
- * for every role and an HTTP client: what the admin API tests share. One per test class.
+ * A store, a client of environment {@code development}, a protected {@code production}, bearer
+ * tokens for every role and an HTTP client: what the admin API tests share. One per test class.
  */
 final class ApiFixture implements AutoCloseable {
 
   static final String DEV_ENV = "development";
-  static final Map<String, String> TOKENS = Map.of(
-      "EVALUATOR", "evaluator-token-0123456789",
-      "VIEWER", "viewer-token-0123456789abc",
-      "DEVELOPER", "developer-token-0123456789",
-      "ADMIN", "admin-token-0123456789abcde",
-      "TA_ACME", "tenant-acme-token-012345678",
-      "TA_GLOBEX", "tenant-globex-token-0123456");
+  static final Map<String, String> TOKENS =
+      Map.of(
+          "EVALUATOR", "evaluator-token-0123456789",
+          "VIEWER", "viewer-token-0123456789abc",
+          "DEVELOPER", "developer-token-0123456789",
+          "ADMIN", "admin-token-0123456789abcde",
+          "TA_ACME", "tenant-acme-token-012345678",
+          "TA_GLOBEX", "tenant-globex-token-0123456");
+
   /** Names recorded as audit actors. */
-  static final Map<String, String> NAMES = Map.of(
-      "EVALUATOR", "eve-evaluator", "VIEWER", "vic-viewer", "DEVELOPER", "dana-dev", "ADMIN", "alice-admin",
-      "TA_ACME", "acme-admin", "TA_GLOBEX", "globex-admin");
+  static final Map<String, String> NAMES =
+      Map.of(
+          "EVALUATOR",
+          "eve-evaluator",
+          "VIEWER",
+          "vic-viewer",
+          "DEVELOPER",
+          "dana-dev",
+          "ADMIN",
+          "alice-admin",
+          "TA_ACME",
+          "acme-admin",
+          "TA_GLOBEX",
+          "globex-admin");
 
   final FlagStore store = TestStores.newStore();
   final FeatureFlags flags;
@@ -40,17 +53,27 @@ final class ApiFixture implements AutoCloseable {
 
   ApiFixture(String apiPrefix, boolean strictUris) {
     this.apiPrefix = apiPrefix;
-    flags = FeatureFlags.builder().store(store).environment(DEV_ENV).pollInterval(Duration.ofMillis(200)).build();
+    flags =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(DEV_ENV)
+            .pollInterval(Duration.ofMillis(200))
+            .build();
     flags.admin("fixture").createEnvironment("production", true, "protected by default");
-    authenticator = BearerTokenAuthenticator.builder()
-        .token(NAMES.get("EVALUATOR"), Role.EVALUATOR, null, TOKENS.get("EVALUATOR"))
-        .token(NAMES.get("VIEWER"), Role.VIEWER, null, TOKENS.get("VIEWER"))
-        .token(NAMES.get("DEVELOPER"), Role.DEVELOPER, null, TOKENS.get("DEVELOPER"))
-        .token(NAMES.get("ADMIN"), Role.ADMIN, null, TOKENS.get("ADMIN"))
-        .sha256(NAMES.get("TA_ACME"), Role.TENANT_ADMIN, "acme",
-            java.util.HexFormat.of().formatHex(BearerTokenAuthenticator.sha256(TOKENS.get("TA_ACME"))))
-        .token(NAMES.get("TA_GLOBEX"), Role.TENANT_ADMIN, "globex", TOKENS.get("TA_GLOBEX"))
-        .build();
+    authenticator =
+        BearerTokenAuthenticator.builder()
+            .token(NAMES.get("EVALUATOR"), Role.EVALUATOR, null, TOKENS.get("EVALUATOR"))
+            .token(NAMES.get("VIEWER"), Role.VIEWER, null, TOKENS.get("VIEWER"))
+            .token(NAMES.get("DEVELOPER"), Role.DEVELOPER, null, TOKENS.get("DEVELOPER"))
+            .token(NAMES.get("ADMIN"), Role.ADMIN, null, TOKENS.get("ADMIN"))
+            .sha256(
+                NAMES.get("TA_ACME"),
+                Role.TENANT_ADMIN,
+                "acme",
+                java.util.HexFormat.of()
+                    .formatHex(BearerTokenAuthenticator.sha256(TOKENS.get("TA_ACME"))))
+            .token(NAMES.get("TA_GLOBEX"), Role.TENANT_ADMIN, "globex", TOKENS.get("TA_GLOBEX"))
+            .build();
     server = new TestServer(strictUris);
   }
 
@@ -62,9 +85,12 @@ final class ApiFixture implements AutoCloseable {
     return flags.admin("fixture");
   }
 
-  /** Sends a request to the API with the token of {@code who} (a key of TOKENS, "NONE" or "WRONG"). */
+  /**
+   * Sends a request to the API with the token of {@code who} (a key of TOKENS, "NONE" or "WRONG").
+   */
   Response call(String who, String method, String path, String body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(apiPrefix + path)).timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(server.uri(apiPrefix + path)).timeout(Duration.ofSeconds(10));
     if (TOKENS.containsKey(who)) {
       b.header("Authorization", "Bearer " + TOKENS.get(who));
     } else if (who.equals("WRONG")) {
@@ -76,7 +102,11 @@ final class ApiFixture implements AutoCloseable {
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     return send(b.build());
   }
 
@@ -91,7 +121,10 @@ final class ApiFixture implements AutoCloseable {
     }
   }
 
-  /** Everything the store holds (flags, overrides, environments, audit size): to prove "nothing stored". */
+  /**
+   * Everything the store holds (flags, overrides, environments, audit size): to prove "nothing
+   * stored".
+   */
   String storeState() {
     StringBuilder out = new StringBuilder();
     for (String env : java.util.List.of(DEV_ENV, "production")) {
@@ -100,7 +133,8 @@ final class ApiFixture implements AutoCloseable {
       }
     }
     out.append(store.environments()).append('\n');
-    out.append(store.audit(new AuditQuery(null, null, null, null, null, AuditQuery.MAX_LIMIT)).size());
+    out.append(
+        store.audit(new AuditQuery(null, null, null, null, null, AuditQuery.MAX_LIMIT)).size());
     return out.toString();
   }
 

@@ -38,7 +38,8 @@ final class AuthenticatorTest {
    */
   static final class FakeContainerLogin implements Filter {
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+        throws IOException, ServletException {
       HttpServletRequest http = (HttpServletRequest) req;
       String user = http.getHeader("X-Test-User");
       if (user == null) {
@@ -50,17 +51,19 @@ final class AuthenticatorTest {
       if (tenant != null) {
         req.setAttribute(TenantResolver.DEFAULT_ATTRIBUTE, tenant);
       }
-      chain.doFilter(new HttpServletRequestWrapper(http) {
-        @Override
-        public Principal getUserPrincipal() {
-          return () -> user;
-        }
+      chain.doFilter(
+          new HttpServletRequestWrapper(http) {
+            @Override
+            public Principal getUserPrincipal() {
+              return () -> user;
+            }
 
-        @Override
-        public boolean isUserInRole(String role) {
-          return roles.contains(role);
-        }
-      }, res);
+            @Override
+            public boolean isUserInRole(String role) {
+              return roles.contains(role);
+            }
+          },
+          res);
     }
   }
 
@@ -68,15 +71,25 @@ final class AuthenticatorTest {
   static void start(@TempDir Path dir) throws Exception {
     fx = new ApiFixture("/api", false);
     Path tokens = dir.resolve("tokens.json");
-    Files.writeString(tokens, "[{\"name\":\"ci-bot\",\"role\":\"DEVELOPER\",\"tenant\":null,\"sha256\":\""
-        + HexFormat.of().formatHex(BearerTokenAuthenticator.sha256(HASHED)) + "\"},"
-        + "{\"name\":\"local\",\"role\":\"ADMIN\",\"token\":\"" + PLAIN + "\"}]");
+    Files.writeString(
+        tokens,
+        "[{\"name\":\"ci-bot\",\"role\":\"DEVELOPER\",\"tenant\":null,\"sha256\":\""
+            + HexFormat.of().formatHex(BearerTokenAuthenticator.sha256(HASHED))
+            + "\"},"
+            + "{\"name\":\"local\",\"role\":\"ADMIN\",\"token\":\""
+            + PLAIN
+            + "\"}]");
     BearerTokenAuthenticator bearer = BearerTokenAuthenticator.fromFile(tokens);
     assertThat(bearer.size()).isEqualTo(2);
     fx.admin().create(Flag.of("auth_flag").withTenantEditable(true), null);
-    fx.server.servlet(FlagAdminServlet.builder().flags(fx.flags).authenticator(bearer).build(), "/api/*")
+    fx.server
+        .servlet(FlagAdminServlet.builder().flags(fx.flags).authenticator(bearer).build(), "/api/*")
         .filter(new FakeContainerLogin(), "/container/*")
-        .servlet(FlagAdminServlet.builder().flags(fx.flags).authenticator(new ContainerAuthenticator()).build(),
+        .servlet(
+            FlagAdminServlet.builder()
+                .flags(fx.flags)
+                .authenticator(new ContainerAuthenticator())
+                .build(),
             "/container/api/*")
         .start();
   }
@@ -87,23 +100,40 @@ final class AuthenticatorTest {
   }
 
   private static ApiFixture.Response bearer(String token, String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(fx.server.uri("/api" + path)).header("Authorization", "Bearer " + token);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(fx.server.uri("/api" + path))
+            .header("Authorization", "Bearer " + token);
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
-    return fx.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+    return fx.send(
+        b.method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
-  private static ApiFixture.Response container(String user, String roles, String tenant, String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(fx.server.uri("/container/api" + path))
-        .header("X-Test-User", user).header("X-Test-Roles", roles);
+  private static ApiFixture.Response container(
+      String user, String roles, String tenant, String method, String path, String body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(fx.server.uri("/container/api" + path))
+            .header("X-Test-User", user)
+            .header("X-Test-Roles", roles);
     if (tenant != null) {
       b.header("X-Test-Tenant", tenant);
     }
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
-    return fx.send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+    return fx.send(
+        b.method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   @Test
@@ -112,7 +142,8 @@ final class AuthenticatorTest {
     assertThat(bearer(HASHED, "DELETE", "/flags/by_ci_bot", null).status()).isEqualTo(403);
     assertThat(bearer(PLAIN, "DELETE", "/flags/by_ci_bot", null).status()).isEqualTo(200);
     assertThat(fx.store.audit(new AuditQuery(ApiFixture.DEV_ENV, "by_ci_bot", null, null, null, 5)))
-        .extracting(e -> e.actor()).containsExactly("local", "ci-bot");
+        .extracting(e -> e.actor())
+        .containsExactly("local", "ci-bot");
   }
 
   @Test
@@ -120,59 +151,127 @@ final class AuthenticatorTest {
     ApiFixture.Response r = bearer(PLAIN + "x", "GET", "/status", null);
     r.problem(401);
     assertThat(r.header("WWW-Authenticate")).contains("Bearer", "invalid_token");
-    ApiFixture.Response basic = fx.send(HttpRequest.newBuilder(fx.server.uri("/api/status"))
-        .header("Authorization", "Basic " + PLAIN).GET().build());
+    ApiFixture.Response basic =
+        fx.send(
+            HttpRequest.newBuilder(fx.server.uri("/api/status"))
+                .header("Authorization", "Basic " + PLAIN)
+                .GET()
+                .build());
     basic.problem(401);
-    ApiFixture.Response cookie = fx.send(HttpRequest.newBuilder(fx.server.uri("/api/status"))
-        .header("Cookie", "token=" + PLAIN).GET().build());
+    ApiFixture.Response cookie =
+        fx.send(
+            HttpRequest.newBuilder(fx.server.uri("/api/status"))
+                .header("Cookie", "token=" + PLAIN)
+                .GET()
+                .build());
     assertThat(cookie.status()).as("cookies are never read").isEqualTo(401);
   }
 
   @Test
   void tokensFile_invalid_messageNamesEntryButNeverToken() {
     String secret = "super-secret-token-value-123";
-    assertThatThrownBy(() -> BearerTokenAuthenticator.builder().json(
-        "[{\"name\":\"a\",\"role\":\"ROOT\",\"token\":\"" + secret + "\"}]"))
-        .hasMessageContaining("tokens[0].role").hasMessageNotContaining(secret);
-    assertThatThrownBy(() -> BearerTokenAuthenticator.builder().json(
-        "[{\"name\":\"a\",\"role\":\"VIEWER\",\"token\":\"" + secret + "\",\"sha256\":\"00\"}]"))
-        .hasMessageContaining("exactly one").hasMessageNotContaining(secret);
-    assertThatThrownBy(() -> BearerTokenAuthenticator.builder().json(
-        "[{\"name\":\"a\",\"role\":\"TENANT_ADMIN\",\"token\":\"" + secret + "\"}]"))
-        .hasMessageContaining("tenant").hasMessageNotContaining(secret);
-    assertThatThrownBy(() -> BearerTokenAuthenticator.builder().json(
-        "[{\"name\":\"a\",\"role\":\"VIEWER\",\"token\":\"" + secret + "\",\"extra\":1}]"))
-        .hasMessageContaining("'extra'").hasMessageNotContaining(secret);
-    assertThatThrownBy(() -> BearerTokenAuthenticator.builder().json("[{\"name\":\"a\",\"token\":\"" + secret))
-        .hasMessageContaining("not valid JSON").hasMessageNotContaining(secret);
-    assertThatThrownBy(() -> BearerTokenAuthenticator.builder()
-        .token("a", Role.VIEWER, null, secret).token("b", Role.ADMIN, null, secret))
-        .hasMessageContaining("already configured").hasMessageNotContaining(secret);
-    assertThatThrownBy(() -> BearerTokenAuthenticator.builder().token("a", Role.VIEWER, null, "short"))
+    assertThatThrownBy(
+            () ->
+                BearerTokenAuthenticator.builder()
+                    .json("[{\"name\":\"a\",\"role\":\"ROOT\",\"token\":\"" + secret + "\"}]"))
+        .hasMessageContaining("tokens[0].role")
+        .hasMessageNotContaining(secret);
+    assertThatThrownBy(
+            () ->
+                BearerTokenAuthenticator.builder()
+                    .json(
+                        "[{\"name\":\"a\",\"role\":\"VIEWER\",\"token\":\""
+                            + secret
+                            + "\",\"sha256\":\"00\"}]"))
+        .hasMessageContaining("exactly one")
+        .hasMessageNotContaining(secret);
+    assertThatThrownBy(
+            () ->
+                BearerTokenAuthenticator.builder()
+                    .json(
+                        "[{\"name\":\"a\",\"role\":\"TENANT_ADMIN\",\"token\":\""
+                            + secret
+                            + "\"}]"))
+        .hasMessageContaining("tenant")
+        .hasMessageNotContaining(secret);
+    assertThatThrownBy(
+            () ->
+                BearerTokenAuthenticator.builder()
+                    .json(
+                        "[{\"name\":\"a\",\"role\":\"VIEWER\",\"token\":\""
+                            + secret
+                            + "\",\"extra\":1}]"))
+        .hasMessageContaining("'extra'")
+        .hasMessageNotContaining(secret);
+    assertThatThrownBy(
+            () -> BearerTokenAuthenticator.builder().json("[{\"name\":\"a\",\"token\":\"" + secret))
+        .hasMessageContaining("not valid JSON")
+        .hasMessageNotContaining(secret);
+    assertThatThrownBy(
+            () ->
+                BearerTokenAuthenticator.builder()
+                    .token("a", Role.VIEWER, null, secret)
+                    .token("b", Role.ADMIN, null, secret))
+        .hasMessageContaining("already configured")
+        .hasMessageNotContaining(secret);
+    assertThatThrownBy(
+            () -> BearerTokenAuthenticator.builder().token("a", Role.VIEWER, null, "short"))
         .hasMessageContaining("16");
-    assertThat(BearerTokenAuthenticator.builder().token("a", Role.VIEWER, null, secret).build().toString())
+    assertThat(
+            BearerTokenAuthenticator.builder()
+                .token("a", Role.VIEWER, null, secret)
+                .build()
+                .toString())
         .doesNotContain(secret);
   }
 
   @Test
   void container_principalAndRoles_highestRoleWinsAndNameIsActor() {
-    assertThat(container("carol", "flags-viewer,flags-admin", null, "POST", "/flags/auth_flag/kill?comment=c", null)
-        .status()).isEqualTo(200);
-    assertThat(fx.store.audit(new AuditQuery(ApiFixture.DEV_ENV, "auth_flag", null, null, null, 1)).get(0).actor())
+    assertThat(
+            container(
+                    "carol",
+                    "flags-viewer,flags-admin",
+                    null,
+                    "POST",
+                    "/flags/auth_flag/kill?comment=c",
+                    null)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            fx.store
+                .audit(new AuditQuery(ApiFixture.DEV_ENV, "auth_flag", null, null, null, 1))
+                .get(0)
+                .actor())
         .isEqualTo("carol");
-    assertThat(container("vera", "flags-viewer", null, "POST", "/flags/auth_flag/kill", null).status()).isEqualTo(403);
-    assertThat(container("nobody", "some-other-role", null, "GET", "/status", null).status()).isEqualTo(401);
+    assertThat(
+            container("vera", "flags-viewer", null, "POST", "/flags/auth_flag/kill", null).status())
+        .isEqualTo(403);
+    assertThat(container("nobody", "some-other-role", null, "GET", "/status", null).status())
+        .isEqualTo(401);
     assertThat(fx.call("NONE", "GET", "/status", null).status()).isEqualTo(401);
   }
 
   @Test
   void container_tenantAdmin_tenantFromAttributeNeverFromRequestPath() {
-    JsonNode own = container("tina", "flags-tenant-admin", "acme", "GET", "/tenants/acme/flags", null).json();
+    JsonNode own =
+        container("tina", "flags-tenant-admin", "acme", "GET", "/tenants/acme/flags", null).json();
     assertThat(own.path("tenant").asText()).isEqualTo("acme");
-    container("tina", "flags-tenant-admin", "acme", "GET", "/tenants/globex/flags", null).problem(404);
-    assertThat(container("tina", "flags-tenant-admin", "acme", "PUT", "/flags/auth_flag/overrides/acme",
-        "{\"enabled\":true}").status()).isEqualTo(200);
-    assertThat(container("tina", "flags-tenant-admin", null, "GET", "/tenants/acme/flags", null).status())
-        .as("a tenant admin without a tenant is not authenticated").isEqualTo(401);
+    container("tina", "flags-tenant-admin", "acme", "GET", "/tenants/globex/flags", null)
+        .problem(404);
+    assertThat(
+            container(
+                    "tina",
+                    "flags-tenant-admin",
+                    "acme",
+                    "PUT",
+                    "/flags/auth_flag/overrides/acme",
+                    "{\"enabled\":true}")
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            container("tina", "flags-tenant-admin", null, "GET", "/tenants/acme/flags", null)
+                .status())
+        .as("a tenant admin without a tenant is not authenticated")
+        .isEqualTo(401);
   }
 }

@@ -18,7 +18,8 @@ final class ConsoleServletTest {
 
   private static Server server;
   private static String base;
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -46,7 +47,9 @@ final class ConsoleServletTest {
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -54,20 +57,32 @@ final class ConsoleServletTest {
     HttpResponse<String> response = get("/");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
-    assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> {
-      assertThat(csp).contains("script-src 'self'").contains("default-src 'none'").doesNotContain("unsafe-inline");
-    });
+    assertThat(response.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(
+            csp -> {
+              assertThat(csp)
+                  .contains("script-src 'self'")
+                  .contains("default-src 'none'")
+                  .doesNotContain("unsafe-inline");
+            });
     assertThat(response.headers().firstValue("Cache-Control")).contains("no-cache");
-    assertThat(response.body()).contains("<meta name=\"tenantflags-api\" content=\"api\">").contains("src=\"app.js\"");
+    assertThat(response.body())
+        .contains("<meta name=\"tenantflags-api\" content=\"api\">")
+        .contains("src=\"app.js\"");
   }
 
   @Test
   void get_index_hasNoInlineScriptOrStyle() throws Exception {
     String html = get("/index.html").body();
 
-    assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContain("style=").doesNotContain("<style").doesNotContain(" onclick=");
+    assertThat(html)
+        .doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+        .doesNotContain("style=")
+        .doesNotContain("<style")
+        .doesNotContain(" onclick=");
   }
 
   @Test
@@ -77,28 +92,47 @@ final class ConsoleServletTest {
     HttpResponse<String> svg = get("/favicon.svg");
 
     assertThat(js.statusCode()).isEqualTo(200);
-    assertThat(js.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
-    assertThat(js.headers().firstValue("Cache-Control")).hasValueSatisfying(c -> assertThat(c).contains("max-age="));
+    assertThat(js.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+    assertThat(js.headers().firstValue("Cache-Control"))
+        .hasValueSatisfying(c -> assertThat(c).contains("max-age="));
     assertThat(js.body()).contains("import");
-    assertThat(css.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
-    assertThat(svg.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
+    assertThat(css.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+    assertThat(svg.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
   }
 
   @Test
   void get_everyModuleTheConsoleImports_isServed() throws Exception {
-    for (String module : new String[] {"app.js", "api.js", "dom.js", "flags.js", "tenants.js", "audit.js", "bucketing.js"}) {
+    for (String module :
+        new String[] {
+          "app.js", "api.js", "dom.js", "flags.js", "tenants.js", "audit.js", "bucketing.js"
+        }) {
       HttpResponse<String> response = get("/" + module);
       assertThat(response.statusCode()).as(module).isEqualTo(200);
-      for (var m : java.util.regex.Pattern.compile("from '\\./([a-z]+\\.js)'").matcher(response.body()).results().toList()) {
-        assertThat(get("/" + m.group(1)).statusCode()).as(module + " imports " + m.group(1)).isEqualTo(200);
+      for (var m :
+          java.util.regex.Pattern.compile("from '\\./([a-z]+\\.js)'")
+              .matcher(response.body())
+              .results()
+              .toList()) {
+        assertThat(get("/" + m.group(1)).statusCode())
+            .as(module + " imports " + m.group(1))
+            .isEqualTo(200);
       }
     }
   }
 
   @Test
   void get_unknownOrTraversingPath_is404WithNosniff() throws Exception {
-    for (String path : new String[] {"/nope.js", "/../dev/tenantflags/servlet/ConsoleServlet.class", "/%2e%2e/ConsoleServlet.class",
-        "/ConsoleServlet.class", "/META-INF/MANIFEST.MF"}) {
+    for (String path :
+        new String[] {
+          "/nope.js",
+          "/../dev/tenantflags/servlet/ConsoleServlet.class",
+          "/%2e%2e/ConsoleServlet.class",
+          "/ConsoleServlet.class",
+          "/META-INF/MANIFEST.MF"
+        }) {
       HttpResponse<String> response = get(path);
       assertThat(response.statusCode()).as(path).isIn(400, 404);
       assertThat(response.body()).as(path).doesNotContain("CAFEBABE");
@@ -107,7 +141,8 @@ final class ConsoleServletTest {
   }
 
   @Test
-  void get_pathMappedConsole_servesIndexWithConfiguredApiAndRedirectsWithoutSlash() throws Exception {
+  void get_pathMappedConsole_servesIndexWithConfiguredApiAndRedirectsWithoutSlash()
+      throws Exception {
     HttpResponse<String> bare = get("/flags-console");
     HttpResponse<String> index = get("/flags-console/");
     HttpResponse<String> asset = get("/flags-console/flags.js");
@@ -120,9 +155,12 @@ final class ConsoleServletTest {
 
   @Test
   void head_index_answersHeadersWithoutBody() throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + "/")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEmpty();

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The web.xml way: no-arg filter and servlet, init-parameters, the client in a ServletContext attribute. */
+/**
+ * The web.xml way: no-arg filter and servlet, init-parameters, the client in a ServletContext
+ * attribute.
+ */
 final class InitParameterConfigTest {
 
   private static ApiFixture fx;
@@ -25,9 +28,15 @@ final class InitParameterConfigTest {
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
     fx = new ApiFixture("/flags-admin/api", false);
-    fx.admin().create(Flag.of("kyc_tiers").withState(FlagState.TARGETED).withScope(Scope.of("tenant", "acme")), null);
+    fx.admin()
+        .create(
+            Flag.of("kyc_tiers")
+                .withState(FlagState.TARGETED)
+                .withScope(Scope.of("tenant", "acme")),
+            null);
     Path tokens = dir.resolve("tokens.json");
-    Files.writeString(tokens, "[{\"name\":\"ops\",\"role\":\"VIEWER\",\"token\":\"ops-viewer-token-0123456\"}]");
+    Files.writeString(
+        tokens, "[{\"name\":\"ops\",\"role\":\"VIEWER\",\"token\":\"ops-viewer-token-0123456\"}]");
     var context = fx.server.context();
     context.setAttribute(FeatureFlagFilter.FLAGS_ATTRIBUTE, fx.flags);
     FilterHolder filter = new FilterHolder(FeatureFlagFilter.class);
@@ -51,22 +60,44 @@ final class InitParameterConfigTest {
 
   @Test
   void filter_fromInitParameters_gatesWithConfiguredHeaderAndStatus() {
-    assertThat(fx.send(HttpRequest.newBuilder(fx.server.uri("/app/kyc/1")).header("X-Customer", "acme").GET().build())
-        .status()).isEqualTo(200);
-    ApiFixture.Response denied = fx.send(HttpRequest.newBuilder(fx.server.uri("/app/kyc/1"))
-        .header("X-Tenant-Id", "acme").header("X-Customer", "globex").GET().build());
+    assertThat(
+            fx.send(
+                    HttpRequest.newBuilder(fx.server.uri("/app/kyc/1"))
+                        .header("X-Customer", "acme")
+                        .GET()
+                        .build())
+                .status())
+        .isEqualTo(200);
+    ApiFixture.Response denied =
+        fx.send(
+            HttpRequest.newBuilder(fx.server.uri("/app/kyc/1"))
+                .header("X-Tenant-Id", "acme")
+                .header("X-Customer", "globex")
+                .GET()
+                .build());
     assertThat(denied.problem(403).path("flag").asText()).isEqualTo("kyc_tiers");
   }
 
   @Test
   void servlet_fromInitParameters_tokensFileAndMountedBelowPrefix() {
-    ApiFixture.Response r = fx.send(HttpRequest.newBuilder(fx.server.uri("/flags-admin/api/flags/kyc_tiers"))
-        .header("Authorization", "Bearer ops-viewer-token-0123456").header("Origin", "https://console.example").GET().build());
+    ApiFixture.Response r =
+        fx.send(
+            HttpRequest.newBuilder(fx.server.uri("/flags-admin/api/flags/kyc_tiers"))
+                .header("Authorization", "Bearer ops-viewer-token-0123456")
+                .header("Origin", "https://console.example")
+                .GET()
+                .build());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().path("key").asText()).isEqualTo("kyc_tiers");
     assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://console.example");
-    assertThat(fx.send(HttpRequest.newBuilder(fx.server.uri("/flags-admin/api/flags"))
-        .header("Authorization", "Bearer ops-viewer-token-0123456").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"nope\"}")).build()).status()).isEqualTo(403);
+    assertThat(
+            fx.send(
+                    HttpRequest.newBuilder(fx.server.uri("/flags-admin/api/flags"))
+                        .header("Authorization", "Bearer ops-viewer-token-0123456")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"nope\"}"))
+                        .build())
+                .status())
+        .isEqualTo(403);
   }
 }

@@ -23,42 +23,176 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class RoleMatrixTest {
 
   private static final String[] CALLERS = {
-      "EVALUATOR", "VIEWER", "DEVELOPER", "ADMIN", "TA_OWN", "TA_OTHER", "NONE", "WRONG"};
+    "EVALUATOR", "VIEWER", "DEVELOPER", "ADMIN", "TA_OWN", "TA_OTHER", "NONE", "WRONG"
+  };
 
   /** What a case needs to exist before its request. */
-  enum Setup { NONE, FLAG, ARCHIVED_FLAG, ENVIRONMENT, PROD_FLAG }
+  enum Setup {
+    NONE,
+    FLAG,
+    ARCHIVED_FLAG,
+    ENVIRONMENT,
+    PROD_FLAG
+  }
 
-  record Endpoint(String name, String method, String path, String body, Setup setup, String expected) {}
+  record Endpoint(
+      String name, String method, String path, String body, Setup setup, String expected) {}
 
-  // Expected statuses in caller order EVALUATOR VIEWER DEVELOPER ADMIN TA_OWN TA_OTHER; NONE and WRONG are 401.
-  private static final List<Endpoint> ENDPOINTS = List.of(
-      new Endpoint("status", "GET", "/status", null, Setup.NONE, "200 200 200 200 200 200"),
-      new Endpoint("list environments", "GET", "/environments", null, Setup.NONE, "403 200 200 200 403 403"),
-      new Endpoint("create environment", "POST", "/environments", "{\"name\":\"{env}\"}", Setup.NONE, "403 403 403 201 403 403"),
-      new Endpoint("delete environment", "DELETE", "/environments/{env}", null, Setup.ENVIRONMENT, "403 403 403 204 403 403"),
-      new Endpoint("list flags", "GET", "/flags", null, Setup.NONE, "403 200 200 200 403 403"),
-      new Endpoint("create flag", "POST", "/flags", "{\"key\":\"{k}\"}", Setup.NONE, "403 403 201 201 403 403"),
-      new Endpoint("get flag", "GET", "/flags/{k}", null, Setup.FLAG, "403 200 200 200 403 403"),
-      new Endpoint("patch flag", "PATCH", "/flags/{k}", "{\"description\":\"changed\"}", Setup.FLAG, "403 403 200 200 403 403"),
-      new Endpoint("archive flag", "DELETE", "/flags/{k}", null, Setup.FLAG, "403 403 403 200 403 403"),
-      new Endpoint("kill flag", "POST", "/flags/{k}/kill", null, Setup.FLAG, "403 403 200 200 403 403"),
-      new Endpoint("restore flag", "POST", "/flags/{k}/restore", null, Setup.ARCHIVED_FLAG, "403 403 403 200 403 403"),
-      new Endpoint("list overrides", "GET", "/flags/{k}/overrides", null, Setup.FLAG, "403 200 200 200 200 200"),
-      new Endpoint("get override", "GET", "/flags/{k}/overrides/acme", null, Setup.FLAG, "403 200 200 200 200 404"),
-      new Endpoint("put override", "PUT", "/flags/{k}/overrides/acme", "{\"enabled\":false}", Setup.FLAG, "403 403 200 200 200 404"),
-      new Endpoint("delete override", "DELETE", "/flags/{k}/overrides/acme", null, Setup.FLAG, "403 403 204 204 204 404"),
-      new Endpoint("flag history", "GET", "/flags/{k}/history?limit=20", null, Setup.FLAG, "403 200 200 200 403 403"),
-      new Endpoint("audit", "GET", "/audit?limit=5", null, Setup.FLAG, "403 200 200 200 403 403"),
-      new Endpoint("tenant flags", "GET", "/tenants/acme/flags", null, Setup.FLAG, "403 200 200 200 200 404"),
-      new Endpoint("evaluate many", "POST", "/evaluate", "{\"tenant\":\"acme\",\"flags\":[\"{k}\"]}", Setup.FLAG, "200 200 200 200 200 404"),
-      new Endpoint("evaluate one", "GET", "/evaluate/{k}?tenant=acme&plan=pro", null, Setup.FLAG, "200 200 200 200 200 404"),
-      // production is protected: every change needs ADMIN.
-      new Endpoint("create flag in production", "POST", "/flags?env=production", "{\"key\":\"{k}\"}", Setup.NONE, "403 403 403 201 403 403"),
-      new Endpoint("patch flag in production", "PATCH", "/flags/{k}?env=production", "{\"state\":\"ON\"}", Setup.PROD_FLAG, "403 403 403 200 403 403"),
-      new Endpoint("kill flag in production", "POST", "/flags/{k}/kill?env=production", null, Setup.PROD_FLAG, "403 403 403 200 403 403"),
-      new Endpoint("put override in production", "PUT", "/flags/{k}/overrides/acme?env=production", "{\"enabled\":true}", Setup.PROD_FLAG, "403 403 403 200 403 404"),
-      new Endpoint("delete override in production", "DELETE", "/flags/{k}/overrides/acme?env=production", null, Setup.PROD_FLAG, "403 403 403 204 403 404"),
-      new Endpoint("read flag in production", "GET", "/flags/{k}?env=production", null, Setup.PROD_FLAG, "403 200 200 200 403 403"));
+  // Expected statuses in caller order EVALUATOR VIEWER DEVELOPER ADMIN TA_OWN TA_OTHER; NONE and
+  // WRONG are 401.
+  private static final List<Endpoint> ENDPOINTS =
+      List.of(
+          new Endpoint("status", "GET", "/status", null, Setup.NONE, "200 200 200 200 200 200"),
+          new Endpoint(
+              "list environments",
+              "GET",
+              "/environments",
+              null,
+              Setup.NONE,
+              "403 200 200 200 403 403"),
+          new Endpoint(
+              "create environment",
+              "POST",
+              "/environments",
+              "{\"name\":\"{env}\"}",
+              Setup.NONE,
+              "403 403 403 201 403 403"),
+          new Endpoint(
+              "delete environment",
+              "DELETE",
+              "/environments/{env}",
+              null,
+              Setup.ENVIRONMENT,
+              "403 403 403 204 403 403"),
+          new Endpoint("list flags", "GET", "/flags", null, Setup.NONE, "403 200 200 200 403 403"),
+          new Endpoint(
+              "create flag",
+              "POST",
+              "/flags",
+              "{\"key\":\"{k}\"}",
+              Setup.NONE,
+              "403 403 201 201 403 403"),
+          new Endpoint(
+              "get flag", "GET", "/flags/{k}", null, Setup.FLAG, "403 200 200 200 403 403"),
+          new Endpoint(
+              "patch flag",
+              "PATCH",
+              "/flags/{k}",
+              "{\"description\":\"changed\"}",
+              Setup.FLAG,
+              "403 403 200 200 403 403"),
+          new Endpoint(
+              "archive flag", "DELETE", "/flags/{k}", null, Setup.FLAG, "403 403 403 200 403 403"),
+          new Endpoint(
+              "kill flag", "POST", "/flags/{k}/kill", null, Setup.FLAG, "403 403 200 200 403 403"),
+          new Endpoint(
+              "restore flag",
+              "POST",
+              "/flags/{k}/restore",
+              null,
+              Setup.ARCHIVED_FLAG,
+              "403 403 403 200 403 403"),
+          new Endpoint(
+              "list overrides",
+              "GET",
+              "/flags/{k}/overrides",
+              null,
+              Setup.FLAG,
+              "403 200 200 200 200 200"),
+          new Endpoint(
+              "get override",
+              "GET",
+              "/flags/{k}/overrides/acme",
+              null,
+              Setup.FLAG,
+              "403 200 200 200 200 404"),
+          new Endpoint(
+              "put override",
+              "PUT",
+              "/flags/{k}/overrides/acme",
+              "{\"enabled\":false}",
+              Setup.FLAG,
+              "403 403 200 200 200 404"),
+          new Endpoint(
+              "delete override",
+              "DELETE",
+              "/flags/{k}/overrides/acme",
+              null,
+              Setup.FLAG,
+              "403 403 204 204 204 404"),
+          new Endpoint(
+              "flag history",
+              "GET",
+              "/flags/{k}/history?limit=20",
+              null,
+              Setup.FLAG,
+              "403 200 200 200 403 403"),
+          new Endpoint(
+              "audit", "GET", "/audit?limit=5", null, Setup.FLAG, "403 200 200 200 403 403"),
+          new Endpoint(
+              "tenant flags",
+              "GET",
+              "/tenants/acme/flags",
+              null,
+              Setup.FLAG,
+              "403 200 200 200 200 404"),
+          new Endpoint(
+              "evaluate many",
+              "POST",
+              "/evaluate",
+              "{\"tenant\":\"acme\",\"flags\":[\"{k}\"]}",
+              Setup.FLAG,
+              "200 200 200 200 200 404"),
+          new Endpoint(
+              "evaluate one",
+              "GET",
+              "/evaluate/{k}?tenant=acme&plan=pro",
+              null,
+              Setup.FLAG,
+              "200 200 200 200 200 404"),
+          // production is protected: every change needs ADMIN.
+          new Endpoint(
+              "create flag in production",
+              "POST",
+              "/flags?env=production",
+              "{\"key\":\"{k}\"}",
+              Setup.NONE,
+              "403 403 403 201 403 403"),
+          new Endpoint(
+              "patch flag in production",
+              "PATCH",
+              "/flags/{k}?env=production",
+              "{\"state\":\"ON\"}",
+              Setup.PROD_FLAG,
+              "403 403 403 200 403 403"),
+          new Endpoint(
+              "kill flag in production",
+              "POST",
+              "/flags/{k}/kill?env=production",
+              null,
+              Setup.PROD_FLAG,
+              "403 403 403 200 403 403"),
+          new Endpoint(
+              "put override in production",
+              "PUT",
+              "/flags/{k}/overrides/acme?env=production",
+              "{\"enabled\":true}",
+              Setup.PROD_FLAG,
+              "403 403 403 200 403 404"),
+          new Endpoint(
+              "delete override in production",
+              "DELETE",
+              "/flags/{k}/overrides/acme?env=production",
+              null,
+              Setup.PROD_FLAG,
+              "403 403 403 204 403 404"),
+          new Endpoint(
+              "read flag in production",
+              "GET",
+              "/flags/{k}?env=production",
+              null,
+              Setup.PROD_FLAG,
+              "403 200 200 200 403 403"));
 
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static ApiFixture fx;
@@ -94,12 +228,14 @@ final class RoleMatrixTest {
     vars.put("{k}", "matrix_" + n);
     vars.put("{env}", "matrix-" + n);
     setUp(e.setup, vars);
-    String who = switch (caller) {
-      case "TA_OWN" -> "TA_ACME";
-      case "TA_OTHER" -> "TA_GLOBEX";
-      default -> caller;
-    };
-    ApiFixture.Response r = fx.call(who, e.method, fill(e.path, vars), e.body == null ? null : fill(e.body, vars));
+    String who =
+        switch (caller) {
+          case "TA_OWN" -> "TA_ACME";
+          case "TA_OTHER" -> "TA_GLOBEX";
+          default -> caller;
+        };
+    ApiFixture.Response r =
+        fx.call(who, e.method, fill(e.path, vars), e.body == null ? null : fill(e.body, vars));
 
     assertThat(r.status()).as("%s: %s", label, r.body()).isEqualTo(expected);
     if (expected >= 400) {
@@ -123,12 +259,24 @@ final class RoleMatrixTest {
       }
       case ENVIRONMENT -> fx.admin().createEnvironment(vars.get("{env}"), false, null);
       case PROD_FLAG -> {
-        assertThat(fx.call("ADMIN", "POST", "/flags?env=production", "{\"key\":\"" + key + "\",\"tenantEditable\":true}").status())
+        assertThat(
+                fx.call(
+                        "ADMIN",
+                        "POST",
+                        "/flags?env=production",
+                        "{\"key\":\"" + key + "\",\"tenantEditable\":true}")
+                    .status())
             .isEqualTo(201);
-        assertThat(fx.call("ADMIN", "PUT", "/flags/" + key + "/overrides/acme?env=production", "{\"enabled\":true}").status())
+        assertThat(
+                fx.call(
+                        "ADMIN",
+                        "PUT",
+                        "/flags/" + key + "/overrides/acme?env=production",
+                        "{\"enabled\":true}")
+                    .status())
             .isEqualTo(200);
       }
-      case NONE -> { }
+      case NONE -> {}
     }
   }
 

@@ -11,26 +11,30 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 final class RouteTableTest {
 
-  private static final RouteTable TABLE = RouteTable.parse(
-      "/api/v1/kyc/* = kyc_tiers, /api/v1/disputes/* = dispute_composer,\n"
-          + "/api/v1/disputes/export/* = dispute_export, /api/v1/disputes/export/special = special_export,"
-          + "*.csv = csv_export, /exact = exact_flag, /* = everything");
+  private static final RouteTable TABLE =
+      RouteTable.parse(
+          "/api/v1/kyc/* = kyc_tiers, /api/v1/disputes/* = dispute_composer,\n"
+              + "/api/v1/disputes/export/* = dispute_export, /api/v1/disputes/export/special ="
+              + " special_export,*.csv = csv_export, /exact = exact_flag, /* = everything");
 
   @ParameterizedTest(name = "{0}{1} → {2}")
-  @CsvSource(nullValues = "null", value = {
-      "/api/v1/kyc/tiers, null, kyc_tiers",
-      "/api/v1/kyc, null, kyc_tiers",
-      "/api/v1/kyc/, null, kyc_tiers",
-      "/api/v1, /kyc/a/b, kyc_tiers",
-      "/api/v1/kycx, null, everything",
-      "/api/v1/disputes/9, null, dispute_composer",
-      "/api/v1/disputes, /export/csv, dispute_export",
-      "/api/v1/disputes/export/special, null, special_export",
-      "/api/v1/disputes/export/special/x, null, dispute_export",
-      "/exact, null, exact_flag",
-      "/exact/more, null, everything",
-      "/, null, everything",
-      "/report.csv, null, everything"})
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        "/api/v1/kyc/tiers, null, kyc_tiers",
+        "/api/v1/kyc, null, kyc_tiers",
+        "/api/v1/kyc/, null, kyc_tiers",
+        "/api/v1, /kyc/a/b, kyc_tiers",
+        "/api/v1/kycx, null, everything",
+        "/api/v1/disputes/9, null, dispute_composer",
+        "/api/v1/disputes, /export/csv, dispute_export",
+        "/api/v1/disputes/export/special, null, special_export",
+        "/api/v1/disputes/export/special/x, null, dispute_export",
+        "/exact, null, exact_flag",
+        "/exact/more, null, everything",
+        "/, null, everything",
+        "/report.csv, null, everything"
+      })
   void match_servletPrecedence(String servletPath, String pathInfo, String expected) {
     assertThat(TABLE.match(servletPath, pathInfo)).isEqualTo(expected);
   }
@@ -71,8 +75,10 @@ final class RouteTableTest {
   @Test
   void builder_duplicateRoute_rejected() {
     assertThatThrownBy(() -> FeatureFlagFilter.builder().route("/a/*", "x").route("/a/*", "y"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/a/*'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'/a/*'");
     assertThatThrownBy(() -> FeatureFlagFilter.builder().denyStatus(500))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'500'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'500'");
   }
 }

@@ -44,9 +44,11 @@ public final class ConnectionPools {
    * @param maxIdle how many connections to keep open when idle (1 or more)
    * @param forced the dialect set on the builder, or null to guess it from the URL
    * @return the started pool; the caller closes it
-   * @throws com.zaxxer.hikari.pool.HikariPool.PoolInitializationException if the first connection fails
+   * @throws com.zaxxer.hikari.pool.HikariPool.PoolInitializationException if the first connection
+   *     fails
    */
-  public static HikariDataSource open(String url, String user, String password, int maxIdle, Dialect forced) {
+  public static HikariDataSource open(
+      String url, String user, String password, int maxIdle, Dialect forced) {
     Dialect dialect = forced != null ? forced : guess(url);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -65,7 +67,8 @@ public final class ConnectionPools {
     config.setMinimumIdle(maxIdle);
     config.setMaximumPoolSize(Math.max(MIN_MAXIMUM_POOL_SIZE, maxIdle));
     if (maxIdle < MIN_MAXIMUM_POOL_SIZE) {
-      // Retires the connections a burst added above the floor; Hikari ignores it for a fixed-size pool.
+      // Retires the connections a burst added above the floor; Hikari ignores it for a fixed-size
+      // pool.
       config.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
     }
     config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);

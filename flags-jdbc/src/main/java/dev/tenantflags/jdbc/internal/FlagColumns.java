@@ -24,9 +24,21 @@ import dev.tenantflags.Flag;
  * @param updatedBy the actor, or null
  */
 public record FlagColumns(
-    String environment, String flagKey, String description, String module, String state, int rolloutBp,
-    String rolloutSalt, String scope, String prerequisites, boolean tenantEditable, String tags,
-    boolean archived, long version, Long updatedAt, String updatedBy) {
+    String environment,
+    String flagKey,
+    String description,
+    String module,
+    String state,
+    int rolloutBp,
+    String rolloutSalt,
+    String scope,
+    String prerequisites,
+    boolean tenantEditable,
+    String tags,
+    boolean archived,
+    long version,
+    Long updatedAt,
+    String updatedBy) {
 
   /**
    * Extracts the columns of a flag.
@@ -35,9 +47,21 @@ public record FlagColumns(
    * @param f the flag
    */
   public FlagColumns(String environment, Flag f) {
-    this(environment, f.key(), f.description(), f.module(), f.state().name(), f.rolloutBasisPoints(),
-        f.rolloutSalt(), Rows.toJson(f.scope().axes()), Rows.toJson(f.prerequisites()), f.tenantEditable(),
-        Rows.toJson(f.tags()), f.archived(), f.version(),
-        f.updatedAt() == null ? null : f.updatedAt().toEpochMilli(), f.updatedBy());
+    this(
+        environment,
+        f.key(),
+        f.description(),
+        f.module(),
+        f.state().name(),
+        f.rolloutBasisPoints(),
+        f.rolloutSalt(),
+        Rows.toJson(f.scope().axes()),
+        Rows.toJson(f.prerequisites()),
+        f.tenantEditable(),
+        Rows.toJson(f.tags()),
+        f.archived(),
+        f.version(),
+        f.updatedAt() == null ? null : f.updatedAt().toEpochMilli(),
+        f.updatedBy());
   }
 }

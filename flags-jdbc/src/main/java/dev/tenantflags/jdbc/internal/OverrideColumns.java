@@ -1,6 +1,6 @@
 package dev.tenantflags.jdbc.internal;
 
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 
 /**
  * The column values of one {@code tf_overrides} row, for binding by name ({@code :flagKey} etc.).
@@ -17,8 +17,14 @@ import dev.tenantflags.Override;
  * @param updatedBy the actor, or null
  */
 public record OverrideColumns(
-    String environment, String flagKey, String tenantId, boolean enabled, boolean locked, String note,
-    Long updatedAt, String updatedBy) {
+    String environment,
+    String flagKey,
+    String tenantId,
+    boolean enabled,
+    boolean locked,
+    String note,
+    Long updatedAt,
+    String updatedBy) {
 
   /**
    * Extracts the columns of an override.
@@ -26,8 +32,15 @@ public record OverrideColumns(
    * @param environment the environment
    * @param o the override
    */
-  public OverrideColumns(String environment, Override o) {
-    this(environment, o.flagKey(), o.tenantId(), o.enabled(), o.locked(), o.note(),
-        o.updatedAt() == null ? null : o.updatedAt().toEpochMilli(), o.updatedBy());
+  public OverrideColumns(String environment, TenantOverride o) {
+    this(
+        environment,
+        o.flagKey(),
+        o.tenantId(),
+        o.enabled(),
+        o.locked(),
+        o.note(),
+        o.updatedAt() == null ? null : o.updatedAt().toEpochMilli(),
+        o.updatedBy());
   }
 }

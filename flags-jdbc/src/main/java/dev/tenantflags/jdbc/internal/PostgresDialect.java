@@ -5,7 +5,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
-/** PostgreSQL: {@code ON CONFLICT} upserts, {@code pg_notify}, a session advisory lock for migrations. */
+/**
+ * PostgreSQL: {@code ON CONFLICT} upserts, {@code pg_notify}, a session advisory lock for
+ * migrations.
+ */
 final class PostgresDialect implements SqlDialect {
 
   /** The NOTIFY channel; payloads are {@code <environment>:<change version>}. */
@@ -14,36 +17,45 @@ final class PostgresDialect implements SqlDialect {
   /** An arbitrary constant naming the advisory lock ("tflags" in ASCII). */
   private static final long MIGRATION_LOCK_KEY = 0x74666c616773L;
 
-  @java.lang.Override
+  @Override
   public Dialect dialect() {
     return Dialect.POSTGRESQL;
   }
 
-  @java.lang.Override
+  @Override
   public void notifyChange(Handle handle, String environment, long changeVersion) {
-    handle.createQuery("SELECT pg_notify(:channel, :payload)")
+    handle
+        .createQuery("SELECT pg_notify(:channel, :payload)")
         .bind("channel", CHANNEL)
         .bind("payload", environment + ":" + changeVersion)
         .mapToMap()
         .list();
   }
 
-  @java.lang.Override
+  @Override
   public TransactionIsolationLevel snapshotIsolation() {
     return TransactionIsolationLevel.REPEATABLE_READ;
   }
 
-  @java.lang.Override
+  @Override
   public void withMigrationLock(Jdbi jdbi, Handle handle, Runnable body) {
-    handle.createQuery("SELECT pg_advisory_lock(:key)").bind("key", MIGRATION_LOCK_KEY).mapToMap().list();
+    handle
+        .createQuery("SELECT pg_advisory_lock(:key)")
+        .bind("key", MIGRATION_LOCK_KEY)
+        .mapToMap()
+        .list();
     try {
       body.run();
     } finally {
-      handle.createQuery("SELECT pg_advisory_unlock(:key)").bind("key", MIGRATION_LOCK_KEY).mapToMap().list();
+      handle
+          .createQuery("SELECT pg_advisory_unlock(:key)")
+          .bind("key", MIGRATION_LOCK_KEY)
+          .mapToMap()
+          .list();
     }
   }
 
-  @java.lang.Override
+  @Override
   public boolean migrationInTransaction() {
     return true;
   }

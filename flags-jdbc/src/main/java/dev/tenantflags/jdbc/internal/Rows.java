@@ -8,8 +8,8 @@ import dev.tenantflags.AuditEntry;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagState;
-import dev.tenantflags.Override;
 import dev.tenantflags.Scope;
+import dev.tenantflags.TenantOverride;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,8 +21,8 @@ import java.util.Set;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
- * Row mappers from the {@code tf_*} tables to flags-core values, and the JSON codec of the JSON text
- * columns. Not part of the public API.
+ * Row mappers from the {@code tf_*} tables to flags-core values, and the JSON codec of the JSON
+ * text columns. Not part of the public API.
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
@@ -32,16 +32,18 @@ public final class Rows {
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   /** Columns of {@code tf_flags} the flag mapper reads, in select-list form. */
-  public static final String FLAG_COLUMNS = "environment, flag_key, description, module, state, rollout_bp,"
-      + " rollout_salt, scope, prerequisites, tenant_editable, tags, archived, version, updated_at, updated_by";
+  public static final String FLAG_COLUMNS =
+      "environment, flag_key, description, module, state, rollout_bp, rollout_salt, scope,"
+          + " prerequisites, tenant_editable, tags, archived, version, updated_at, updated_by";
 
   /** Columns of {@code tf_overrides} the override mapper reads. */
   public static final String OVERRIDE_COLUMNS =
       "flag_key, tenant_id, enabled, locked, note, updated_at, updated_by";
 
   /** Columns of {@code tf_audit} the audit mapper reads. */
-  public static final String AUDIT_COLUMNS = "id, created_at, actor, action, environment, flag_key,"
-      + " tenant_id, before_json, after_json, change_comment";
+  public static final String AUDIT_COLUMNS =
+      "id, created_at, actor, action, environment, flag_key,"
+          + " tenant_id, before_json, after_json, change_comment";
 
   private Rows() {}
 
@@ -49,27 +51,31 @@ public final class Rows {
   public static final RowMapper<Flag> FLAG = (rs, ctx) -> flag(rs);
 
   /** Maps a {@code tf_overrides} row. */
-  public static final RowMapper<Override> OVERRIDE = (rs, ctx) -> new Override(
-      rs.getString("flag_key"),
-      rs.getString("tenant_id"),
-      rs.getBoolean("enabled"),
-      rs.getBoolean("locked"),
-      rs.getString("note"),
-      instant(rs, "updated_at"),
-      rs.getString("updated_by"));
+  public static final RowMapper<TenantOverride> OVERRIDE =
+      (rs, ctx) ->
+          new TenantOverride(
+              rs.getString("flag_key"),
+              rs.getString("tenant_id"),
+              rs.getBoolean("enabled"),
+              rs.getBoolean("locked"),
+              rs.getString("note"),
+              instant(rs, "updated_at"),
+              rs.getString("updated_by"));
 
   /** Maps a {@code tf_audit} row. */
-  public static final RowMapper<AuditEntry> AUDIT = (rs, ctx) -> new AuditEntry(
-      rs.getLong("id"),
-      instant(rs, "created_at"),
-      rs.getString("actor"),
-      AuditAction.valueOf(rs.getString("action")),
-      rs.getString("environment"),
-      rs.getString("flag_key"),
-      rs.getString("tenant_id"),
-      rs.getString("before_json"),
-      rs.getString("after_json"),
-      rs.getString("change_comment"));
+  public static final RowMapper<AuditEntry> AUDIT =
+      (rs, ctx) ->
+          new AuditEntry(
+              rs.getLong("id"),
+              instant(rs, "created_at"),
+              rs.getString("actor"),
+              AuditAction.valueOf(rs.getString("action")),
+              rs.getString("environment"),
+              rs.getString("flag_key"),
+              rs.getString("tenant_id"),
+              rs.getString("before_json"),
+              rs.getString("after_json"),
+              rs.getString("change_comment"));
 
   /** Maps a {@code tf_environments} row. */
   public static final RowMapper<Environment> ENVIRONMENT =

@@ -1,6 +1,6 @@
 package dev.tenantflags.jdbc.internal;
 
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.Dialect;
 import java.util.Properties;
 import org.jdbi.v3.core.Handle;
@@ -32,7 +32,9 @@ public interface SqlDialect {
     };
   }
 
-  /** @return the public dialect this unit implements */
+  /**
+   * @return the public dialect this unit implements
+   */
   Dialect dialect();
 
   /**
@@ -48,13 +50,15 @@ public interface SqlDialect {
   default void prepare(Handle handle) {}
 
   /**
-   * Inserts an environment row as a tombstone (deleted, change version 0) unless one exists, without
-   * failing when another transaction inserts it at the same moment. The default is the standard
-   * {@code ON CONFLICT DO NOTHING} that PostgreSQL and SQLite share.
+   * Inserts an environment row as a tombstone (deleted, change version 0) unless one exists,
+   * without failing when another transaction inserts it at the same moment. The default is the
+   * standard {@code ON CONFLICT DO NOTHING} that PostgreSQL and SQLite share.
    */
   default void insertEnvironmentIfAbsent(Handle handle, String name, boolean isProtected) {
-    handle.createUpdate("INSERT INTO tf_environments (name, protected, deleted, change_version)"
-            + " VALUES (:name, :protected, TRUE, 0) ON CONFLICT (name) DO NOTHING")
+    handle
+        .createUpdate(
+            "INSERT INTO tf_environments (name, protected, deleted, change_version)"
+                + " VALUES (:name, :protected, TRUE, 0) ON CONFLICT (name) DO NOTHING")
         .bind("name", name)
         .bind("protected", isProtected)
         .execute();
@@ -64,31 +68,37 @@ public interface SqlDialect {
    * Creates or replaces one override row in a single statement. The default is the {@code ON
    * CONFLICT DO UPDATE} form that PostgreSQL and SQLite share.
    */
-  default void upsertOverride(Handle handle, String environment, Override override) {
-    handle.createUpdate(Sql.UPSERT_OVERRIDE_ON_CONFLICT)
+  default void upsertOverride(Handle handle, String environment, TenantOverride override) {
+    handle
+        .createUpdate(Sql.UPSERT_OVERRIDE_ON_CONFLICT)
         .bindMethods(new OverrideColumns(environment, override))
         .execute();
   }
 
-  /** Announces a committed change to listeners (PostgreSQL {@code pg_notify}); delivered on commit. */
+  /**
+   * Announces a committed change to listeners (PostgreSQL {@code pg_notify}); delivered on commit.
+   */
   default void notifyChange(Handle handle, String environment, long changeVersion) {}
 
   /**
-   * Runs a write transaction. The default is an ordinary JDBC transaction; SQLite takes the write lock
-   * up front ({@code BEGIN IMMEDIATE}) so that two writers cannot deadlock upgrading read locks.
+   * Runs a write transaction. The default is an ordinary JDBC transaction; SQLite takes the write
+   * lock up front ({@code BEGIN IMMEDIATE}) so that two writers cannot deadlock upgrading read
+   * locks.
    */
   default <T> T inWriteTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> callback) {
     return jdbi.inTransaction(callback);
   }
 
-  /** The isolation that makes several reads one consistent snapshot, or UNKNOWN to keep the default. */
+  /**
+   * The isolation that makes several reads one consistent snapshot, or UNKNOWN to keep the default.
+   */
   default TransactionIsolationLevel snapshotIsolation() {
     return TransactionIsolationLevel.UNKNOWN;
   }
 
   /**
-   * Runs {@code body} while holding a database-wide lock that other instances' migrators also take, so
-   * that only one applies migrations at a time.
+   * Runs {@code body} while holding a database-wide lock that other instances' migrators also take,
+   * so that only one applies migrations at a time.
    *
    * @param jdbi for dialects that need a second connection to hold the lock
    * @param handle the connection the body runs on
@@ -97,8 +107,8 @@ public interface SqlDialect {
   void withMigrationLock(Jdbi jdbi, Handle handle, Runnable body);
 
   /**
-   * Whether each migration should run in its own transaction (DDL is transactional and the lock does
-   * not already hold one open).
+   * Whether each migration should run in its own transaction (DDL is transactional and the lock
+   * does not already hold one open).
    */
   default boolean migrationInTransaction() {
     return false;

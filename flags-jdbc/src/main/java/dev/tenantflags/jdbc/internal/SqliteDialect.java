@@ -23,38 +23,41 @@ final class SqliteDialect implements SqlDialect {
   static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
   /**
-   * Shared by every SQLite store in the JVM: two stores on one file (or a store starting while another
-   * migrates) then queue here instead of in SQLite's busy handler. Stores on different files share it
-   * too; SQLite writes are short, and admin writes rare.
+   * Shared by every SQLite store in the JVM: two stores on one file (or a store starting while
+   * another migrates) then queue here instead of in SQLite's busy handler. Stores on different
+   * files share it too; SQLite writes are short, and admin writes rare.
    */
   private static final ReentrantLock WRITE_LOCK = new ReentrantLock(true);
 
-  @java.lang.Override
+  @Override
   public Dialect dialect() {
     return Dialect.SQLITE;
   }
 
-  @java.lang.Override
+  @Override
   public void addDriverProperties(Properties properties) {
-    // sqlite-jdbc sets it as each connection opens, before anything (even pool validation) runs on it.
+    // sqlite-jdbc sets it as each connection opens, before anything (even pool validation) runs on
+    // it.
     properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
   }
 
-  @java.lang.Override
+  @Override
   public void configure(Jdbi jdbi) {
-    jdbi.installPlugin(new JdbiPlugin() {
-      @java.lang.Override
-      public Handle customizeHandle(Handle handle) {
-        // Per connection, also for DataSources the user configured without it.
-        handle.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
-        return handle;
-      }
-    });
+    jdbi.installPlugin(
+        new JdbiPlugin() {
+          @Override
+          public Handle customizeHandle(Handle handle) {
+            // Per connection, also for DataSources the user configured without it.
+            handle.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            return handle;
+          }
+        });
   }
 
-  @java.lang.Override
+  @Override
   public void prepare(Handle handle) {
-    // Persistent in the database file; in-memory databases answer "memory" and that is fine. Several
+    // Persistent in the database file; in-memory databases answer "memory" and that is fine.
+    // Several
     // processes opening a brand-new file at once can trip over each other's rollback journal while
     // switching (SQLITE_IOERR_DELETE_NOENT, SQLITE_BUSY); the switch is idempotent, so retry it.
     WRITE_LOCK.lock();
@@ -68,7 +71,8 @@ final class SqliteDialect implements SqlDialect {
   private static void switchToWal(Handle handle) {
     for (int attempt = 1; ; attempt++) {
       try {
-        String mode = handle.createQuery("PRAGMA journal_mode").mapTo(String.class).findFirst().orElse("");
+        String mode =
+            handle.createQuery("PRAGMA journal_mode").mapTo(String.class).findFirst().orElse("");
         if (!mode.equalsIgnoreCase("wal")) {
           handle.createQuery("PRAGMA journal_mode = WAL").mapTo(String.class).findFirst();
         }
@@ -87,7 +91,7 @@ final class SqliteDialect implements SqlDialect {
     }
   }
 
-  @java.lang.Override
+  @Override
   public <T> T inWriteTransaction(Jdbi jdbi, HandleCallback<T, RuntimeException> callback) {
     WRITE_LOCK.lock();
     try {
@@ -97,16 +101,18 @@ final class SqliteDialect implements SqlDialect {
     }
   }
 
-  @java.lang.Override
+  @Override
   public void withMigrationLock(Jdbi jdbi, Handle handle, Runnable body) {
     WRITE_LOCK.lock();
     try {
       // The whole migration run is one IMMEDIATE transaction: SQLite DDL is transactional, and a
       // second process waits on the write lock, then sees the schema already current.
-      immediate(handle, h -> {
-        body.run();
-        return null;
-      });
+      immediate(
+          handle,
+          h -> {
+            body.run();
+            return null;
+          });
     } finally {
       WRITE_LOCK.unlock();
     }

@@ -2,7 +2,7 @@ package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
-import dev.tenantflags.Override;
+import dev.tenantflags.TenantOverride;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -22,65 +22,95 @@ public interface StoreDao {
 
   // ---- environments ----------------------------------------------------------------------------
 
-  /** @return the change version of an environment row, live or deleted */
+  /**
+   * @return the change version of an environment row, live or deleted
+   */
   @SqlQuery("SELECT change_version FROM tf_environments WHERE name = :name")
   Optional<Long> changeVersion(@Bind("name") String name);
 
-  /** Bumps a live environment's version, taking its row lock; 0 when it does not exist or is deleted. */
-  @SqlUpdate("UPDATE tf_environments SET change_version = change_version + 1 WHERE name = :name AND deleted = FALSE")
+  /**
+   * Bumps a live environment's version, taking its row lock; 0 when it does not exist or is
+   * deleted.
+   */
+  @SqlUpdate(
+      "UPDATE tf_environments SET change_version = change_version + 1 WHERE name = :name AND"
+          + " deleted = FALSE")
   int bumpLive(@Bind("name") String name);
 
   /** Bumps an environment's version, bringing a deleted one back with the implicit protection. */
-  @SqlUpdate("UPDATE tf_environments SET protected = CASE WHEN deleted THEN :implicitProtected ELSE protected END,"
-      + " deleted = FALSE, change_version = change_version + 1 WHERE name = :name")
+  @SqlUpdate(
+      "UPDATE tf_environments SET protected = CASE WHEN deleted THEN :implicitProtected ELSE"
+          + " protected END, deleted = FALSE, change_version = change_version + 1 WHERE name ="
+          + " :name")
   int bumpReviving(@Bind("name") String name, @Bind("implicitProtected") boolean implicitProtected);
 
   /** Makes a deleted (or just inserted) environment live; 0 when it is live already. */
-  @SqlUpdate("UPDATE tf_environments SET protected = :protected, deleted = FALSE, change_version = change_version + 1"
-      + " WHERE name = :name AND deleted = TRUE")
+  @SqlUpdate(
+      "UPDATE tf_environments SET protected = :protected, deleted = FALSE, change_version ="
+          + " change_version + 1 WHERE name = :name AND deleted = TRUE")
   int revive(@Bind("name") String name, @Bind("protected") boolean isProtected);
 
-  /** Marks a live environment deleted, keeping its row so its version keeps rising; 0 when absent. */
-  @SqlUpdate("UPDATE tf_environments SET deleted = TRUE, change_version = change_version + 1"
-      + " WHERE name = :name AND deleted = FALSE")
+  /**
+   * Marks a live environment deleted, keeping its row so its version keeps rising; 0 when absent.
+   */
+  @SqlUpdate(
+      "UPDATE tf_environments SET deleted = TRUE, change_version = change_version + 1"
+          + " WHERE name = :name AND deleted = FALSE")
   int tombstone(@Bind("name") String name);
 
-  /** @return the live environments by name */
+  /**
+   * @return the live environments by name
+   */
   @SqlQuery("SELECT name, protected FROM tf_environments WHERE deleted = FALSE ORDER BY name")
   @RegisterRowMapper(EnvironmentMapper.class)
   List<Environment> environments();
 
   // ---- flags -----------------------------------------------------------------------------------
 
-  /** @return every flag of an environment and whether it has overrides, in key order */
-  @SqlQuery("SELECT " + Rows.FLAG_COLUMNS + ", CASE WHEN EXISTS (SELECT 1 FROM tf_overrides o"
-      + " WHERE o.environment = f.environment AND o.flag_key = f.flag_key) THEN 1 ELSE 0 END AS has_overrides"
-      + " FROM tf_flags f WHERE f.environment = :environment ORDER BY f.flag_key")
+  /**
+   * @return every flag of an environment and whether it has overrides, in key order
+   */
+  @SqlQuery(
+      "SELECT "
+          + Rows.FLAG_COLUMNS
+          + ", CASE WHEN EXISTS (SELECT 1 FROM tf_overrides o WHERE o.environment = f.environment"
+          + " AND o.flag_key = f.flag_key) THEN 1 ELSE 0 END AS has_overrides FROM tf_flags f WHERE"
+          + " f.environment = :environment ORDER BY f.flag_key")
   @RegisterRowMapper(FlagRow.Mapper.class)
   List<FlagRow> flags(@Bind("environment") String environment);
 
-  /** @return one flag */
-  @SqlQuery("SELECT " + Rows.FLAG_COLUMNS + " FROM tf_flags WHERE environment = :environment AND flag_key = :key")
+  /**
+   * @return one flag
+   */
+  @SqlQuery(
+      "SELECT "
+          + Rows.FLAG_COLUMNS
+          + " FROM tf_flags WHERE environment = :environment AND flag_key = :key")
   @RegisterRowMapper(FlagMapper.class)
   Optional<Flag> flag(@Bind("environment") String environment, @Bind("key") String key);
 
-  /** @return the stored version of one flag */
+  /**
+   * @return the stored version of one flag
+   */
   @SqlQuery("SELECT version FROM tf_flags WHERE environment = :environment AND flag_key = :key")
   Optional<Long> flagVersion(@Bind("environment") String environment, @Bind("key") String key);
 
   /** Inserts a flag row. */
-  @SqlUpdate("INSERT INTO tf_flags (environment, flag_key, description, module, state, rollout_bp, rollout_salt,"
-      + " scope, prerequisites, tenant_editable, tags, archived, version, updated_at, updated_by) VALUES"
-      + " (:environment, :flagKey, :description, :module, :state, :rolloutBp, :rolloutSalt, :scope, :prerequisites,"
-      + " :tenantEditable, :tags, :archived, :version, :updatedAt, :updatedBy)")
+  @SqlUpdate(
+      "INSERT INTO tf_flags (environment, flag_key, description, module, state, rollout_bp,"
+          + " rollout_salt, scope, prerequisites, tenant_editable, tags, archived, version,"
+          + " updated_at, updated_by) VALUES (:environment, :flagKey, :description, :module,"
+          + " :state, :rolloutBp, :rolloutSalt, :scope, :prerequisites, :tenantEditable, :tags,"
+          + " :archived, :version, :updatedAt, :updatedBy)")
   void insertFlag(@BindMethods FlagColumns flag);
 
   /** Replaces a flag row if its version is {@code expectedVersion}; 0 rows when stale or absent. */
-  @SqlUpdate("UPDATE tf_flags SET description = :description, module = :module, state = :state,"
-      + " rollout_bp = :rolloutBp, rollout_salt = :rolloutSalt, scope = :scope, prerequisites = :prerequisites,"
-      + " tenant_editable = :tenantEditable, tags = :tags, archived = :archived, version = :version,"
-      + " updated_at = :updatedAt, updated_by = :updatedBy"
-      + " WHERE environment = :environment AND flag_key = :flagKey AND version = :expectedVersion")
+  @SqlUpdate(
+      "UPDATE tf_flags SET description = :description, module = :module, state = :state, rollout_bp"
+          + " = :rolloutBp, rollout_salt = :rolloutSalt, scope = :scope, prerequisites ="
+          + " :prerequisites, tenant_editable = :tenantEditable, tags = :tags, archived ="
+          + " :archived, version = :version, updated_at = :updatedAt, updated_by = :updatedBy WHERE"
+          + " environment = :environment AND flag_key = :flagKey AND version = :expectedVersion")
   int updateFlag(@BindMethods FlagColumns flag, @Bind("expectedVersion") long expectedVersion);
 
   /** Deletes every flag of an environment. */
@@ -89,21 +119,37 @@ public interface StoreDao {
 
   // ---- overrides -------------------------------------------------------------------------------
 
-  /** @return one tenant's overrides: a range scan of tf_overrides_tenant */
-  @SqlQuery("SELECT " + Rows.OVERRIDE_COLUMNS + " FROM tf_overrides WHERE environment = :environment"
-      + " AND tenant_id = :tenantId ORDER BY flag_key")
+  /**
+   * @return one tenant's overrides: a range scan of tf_overrides_tenant
+   */
+  @SqlQuery(
+      "SELECT "
+          + Rows.OVERRIDE_COLUMNS
+          + " FROM tf_overrides WHERE environment = :environment"
+          + " AND tenant_id = :tenantId ORDER BY flag_key")
   @RegisterRowMapper(OverrideMapper.class)
-  List<Override> tenantOverrides(@Bind("environment") String environment, @Bind("tenantId") String tenantId);
+  List<TenantOverride> tenantOverrides(
+      @Bind("environment") String environment, @Bind("tenantId") String tenantId);
 
-  /** @return one flag's overrides: a range scan of the primary key */
-  @SqlQuery("SELECT " + Rows.OVERRIDE_COLUMNS + " FROM tf_overrides WHERE environment = :environment"
-      + " AND flag_key = :flagKey ORDER BY tenant_id")
+  /**
+   * @return one flag's overrides: a range scan of the primary key
+   */
+  @SqlQuery(
+      "SELECT "
+          + Rows.OVERRIDE_COLUMNS
+          + " FROM tf_overrides WHERE environment = :environment"
+          + " AND flag_key = :flagKey ORDER BY tenant_id")
   @RegisterRowMapper(OverrideMapper.class)
-  List<Override> flagOverrides(@Bind("environment") String environment, @Bind("flagKey") String flagKey);
+  List<TenantOverride> flagOverrides(
+      @Bind("environment") String environment, @Bind("flagKey") String flagKey);
 
   /** Deletes one override; 0 when absent. */
-  @SqlUpdate("DELETE FROM tf_overrides WHERE environment = :environment AND flag_key = :flagKey AND tenant_id = :tenantId")
-  int deleteOverride(@Bind("environment") String environment, @Bind("flagKey") String flagKey,
+  @SqlUpdate(
+      "DELETE FROM tf_overrides WHERE environment = :environment AND flag_key = :flagKey AND"
+          + " tenant_id = :tenantId")
+  int deleteOverride(
+      @Bind("environment") String environment,
+      @Bind("flagKey") String flagKey,
       @Bind("tenantId") String tenantId);
 
   /** Deletes every override of an environment. */
@@ -113,34 +159,52 @@ public interface StoreDao {
   // ---- audit and change log --------------------------------------------------------------------
 
   /** Appends an audit row. @return its generated id */
-  @SqlUpdate("INSERT INTO tf_audit (created_at, actor, action, environment, flag_key, tenant_id, before_json,"
-      + " after_json, change_comment) VALUES (:at, :actor, :action, :environment, :flagKey, :tenantId, :before,"
-      + " :after, :comment)")
+  @SqlUpdate(
+      "INSERT INTO tf_audit (created_at, actor, action, environment, flag_key, tenant_id,"
+          + " before_json, after_json, change_comment) VALUES (:at, :actor, :action, :environment,"
+          + " :flagKey, :tenantId, :before, :after, :comment)")
   @GetGeneratedKeys("id")
-  long insertAudit(@Bind("at") long at, @Bind("actor") String actor, @Bind("action") String action,
-      @Bind("environment") String environment, @Bind("flagKey") String flagKey, @Bind("tenantId") String tenantId,
-      @Bind("before") String before, @Bind("after") String after, @Bind("comment") String comment);
+  long insertAudit(
+      @Bind("at") long at,
+      @Bind("actor") String actor,
+      @Bind("action") String action,
+      @Bind("environment") String environment,
+      @Bind("flagKey") String flagKey,
+      @Bind("tenantId") String tenantId,
+      @Bind("before") String before,
+      @Bind("after") String after,
+      @Bind("comment") String comment);
 
   /** Records which tenant (or every tenant) a change version touched. */
-  @SqlUpdate("INSERT INTO tf_changes (environment, change_version, tenant_id, every_tenant)"
-      + " VALUES (:environment, :version, :tenantId, :everyTenant)")
-  void insertChange(@Bind("environment") String environment, @Bind("version") long version,
-      @Bind("tenantId") String tenantId, @Bind("everyTenant") boolean everyTenant);
+  @SqlUpdate(
+      "INSERT INTO tf_changes (environment, change_version, tenant_id, every_tenant)"
+          + " VALUES (:environment, :version, :tenantId, :everyTenant)")
+  void insertChange(
+      @Bind("environment") String environment,
+      @Bind("version") long version,
+      @Bind("tenantId") String tenantId,
+      @Bind("everyTenant") boolean everyTenant);
 
   /** Forgets change-log rows at or below a version. */
-  @SqlUpdate("DELETE FROM tf_changes WHERE environment = :environment AND change_version <= :version")
+  @SqlUpdate(
+      "DELETE FROM tf_changes WHERE environment = :environment AND change_version <= :version")
   int pruneChanges(@Bind("environment") String environment, @Bind("version") long version);
 
-  /** @return the change-log rows in {@code (since, until]} */
-  @SqlQuery("SELECT change_version, tenant_id, every_tenant FROM tf_changes WHERE environment = :environment"
-      + " AND change_version > :since AND change_version <= :until")
+  /**
+   * @return the change-log rows in {@code (since, until]}
+   */
+  @SqlQuery(
+      "SELECT change_version, tenant_id, every_tenant FROM tf_changes WHERE environment ="
+          + " :environment AND change_version > :since AND change_version <= :until")
   @RegisterRowMapper(ChangeRow.Mapper.class)
-  List<ChangeRow> changes(@Bind("environment") String environment, @Bind("since") long since,
+  List<ChangeRow> changes(
+      @Bind("environment") String environment,
+      @Bind("since") long since,
       @Bind("until") long until);
 
   /** Maps environments. */
   final class EnvironmentMapper implements org.jdbi.v3.core.mapper.RowMapper<Environment> {
-    @java.lang.Override
+    @Override
     public Environment map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
         throws java.sql.SQLException {
       return Rows.ENVIRONMENT.map(rs, ctx);
@@ -149,7 +213,7 @@ public interface StoreDao {
 
   /** Maps flags. */
   final class FlagMapper implements org.jdbi.v3.core.mapper.RowMapper<Flag> {
-    @java.lang.Override
+    @Override
     public Flag map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
         throws java.sql.SQLException {
       return Rows.flag(rs);
@@ -157,9 +221,10 @@ public interface StoreDao {
   }
 
   /** Maps overrides. */
-  final class OverrideMapper implements org.jdbi.v3.core.mapper.RowMapper<Override> {
-    @java.lang.Override
-    public Override map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+  final class OverrideMapper implements org.jdbi.v3.core.mapper.RowMapper<TenantOverride> {
+    @Override
+    public TenantOverride map(
+        java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
         throws java.sql.SQLException {
       return Rows.OVERRIDE.map(rs, ctx);
     }
@@ -174,7 +239,7 @@ public interface StoreDao {
   record FlagRow(Flag flag, boolean hasOverrides) {
     /** Maps flag rows with their {@code has_overrides} column. */
     public static final class Mapper implements org.jdbi.v3.core.mapper.RowMapper<FlagRow> {
-      @java.lang.Override
+      @Override
       public FlagRow map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
           throws java.sql.SQLException {
         return new FlagRow(Rows.flag(rs), rs.getInt("has_overrides") != 0);
@@ -192,10 +257,11 @@ public interface StoreDao {
   record ChangeRow(long version, String tenantId, boolean everyTenant) {
     /** Maps change-log rows. */
     public static final class Mapper implements org.jdbi.v3.core.mapper.RowMapper<ChangeRow> {
-      @java.lang.Override
+      @Override
       public ChangeRow map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
           throws java.sql.SQLException {
-        return new ChangeRow(rs.getLong("change_version"), rs.getString("tenant_id"), rs.getBoolean("every_tenant"));
+        return new ChangeRow(
+            rs.getLong("change_version"), rs.getString("tenant_id"), rs.getBoolean("every_tenant"));
       }
     }
   }

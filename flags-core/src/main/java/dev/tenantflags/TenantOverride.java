@@ -3,8 +3,8 @@ package dev.tenantflags;
 import java.time.Instant;
 
 /**
- * A tenant override: {@code (environment, flagKey, tenantId) → enabled} (SPEC §2). It beats the flag's
- * state except {@code OFF} and failed prerequisites (SPEC §3).
+ * A tenant override: {@code (environment, flagKey, tenantId) → enabled} (SPEC §2). It beats the
+ * flag's state except {@code OFF} and failed prerequisites (SPEC §3).
  *
  * <p>Thread safety: immutable.
  *
@@ -16,7 +16,7 @@ import java.time.Instant;
  * @param updatedAt when it was last set, or null before it is stored
  * @param updatedBy who last set it, or null before it is stored
  */
-public record Override(
+public record TenantOverride(
     String flagKey,
     String tenantId,
     boolean enabled,
@@ -30,7 +30,7 @@ public record Override(
    *
    * @throws FlagValidationException naming the first invalid field
    */
-  public Override {
+  public TenantOverride {
     Checks.flagKey("flagKey", flagKey);
     Checks.tenantId("tenantId", tenantId);
     Checks.text("note", note, Checks.MAX_TEXT);
