@@ -19,5 +19,9 @@ public enum AuditAction {
   /** An environment was created. */
   ENVIRONMENT_CREATED,
   /** An environment and all its flags and overrides were deleted. */
-  ENVIRONMENT_DELETED
+  ENVIRONMENT_DELETED,
+  /** An API token was created (SPEC §6). */
+  TOKEN_CREATED,
+  /** An API token was revoked. */
+  TOKEN_REVOKED
 }

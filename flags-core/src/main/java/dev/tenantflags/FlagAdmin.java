@@ -343,21 +343,23 @@ public final class FlagAdmin {
     if (store.loadFlag(environment, key).isEmpty()) {
       throw new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist");
     }
-    TenantOverride previous = existingOverride(key, tenantId);
-    if (respectLocks && (locked || (previous != null && previous.locked()))) {
-      throw locked(key, tenantId);
-    }
     store.putOverride(
         environment,
         next,
-        entry(
-            now,
-            AuditAction.OVERRIDE_SET,
-            key,
-            tenantId,
-            previous == null ? null : json(previous),
-            json(next),
-            comment));
+        current -> {
+          TenantOverride previous = current.orElse(null);
+          if (respectLocks && (locked || (previous != null && previous.locked()))) {
+            throw locked(key, tenantId);
+          }
+          return entry(
+              now,
+              AuditAction.OVERRIDE_SET,
+              key,
+              tenantId,
+              previous == null ? null : json(previous),
+              json(next),
+              comment);
+        });
     client.refreshNow();
     return next;
   }
@@ -375,34 +377,19 @@ public final class FlagAdmin {
     Checks.flagKey("key", key);
     Checks.tenantId("tenantId", tenantId);
     checkComment(comment);
-    TenantOverride previous = existingOverride(key, tenantId);
-    if (previous == null) {
-      throw new FlagNotFoundException(
-          "override of flag "
-              + Checks.quote(key)
-              + " for tenant "
-              + Checks.quote(tenantId)
-              + " does not exist");
-    }
-    if (respectLocks && previous.locked()) {
-      throw locked(key, tenantId);
-    }
     Instant now = client.clock().instant();
     store.deleteOverride(
         environment,
         key,
         tenantId,
-        entry(now, AuditAction.OVERRIDE_CLEARED, key, tenantId, json(previous), null, comment));
+        previous -> {
+          if (respectLocks && previous.locked()) {
+            throw locked(key, tenantId);
+          }
+          return entry(
+              now, AuditAction.OVERRIDE_CLEARED, key, tenantId, json(previous), null, comment);
+        });
     client.refreshNow();
-  }
-
-  private TenantOverride existingOverride(String key, String tenantId) {
-    for (TenantOverride o : store.loadTenantOverrides(environment, tenantId)) {
-      if (o.flagKey().equals(key)) {
-        return o;
-      }
-    }
-    return null;
   }
 
   private static FlagConflictException locked(String key, String tenantId) {

@@ -3,6 +3,9 @@ package dev.tenantflags;
 import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagSet;
 import dev.tenantflags.spi.FlagStore;
+import dev.tenantflags.spi.OverrideSet;
+import dev.tenantflags.spi.UsageBucket;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A complete {@link FlagStore} held in memory: for tests of applications that use tenantflags, for
@@ -38,6 +42,11 @@ public final class InMemoryFlagStore implements FlagStore {
   /** Versions of deleted environments, so their version never goes backwards. */
   private final Map<String, Long> tombstones = new TreeMap<>();
 
+  /** Usage buckets by environment, flag key and hour. */
+  private final Map<String, UsageBucket> usage = new TreeMap<>();
+
+  private final Map<String, ApiToken> tokens = new TreeMap<>();
+  private long tokenVersion;
   private long nextAuditId = 1;
   private long versionClock;
 
@@ -200,12 +209,17 @@ public final class InMemoryFlagStore implements FlagStore {
 
   @Override
   public synchronized AuditEntry putOverride(
-      String environment, TenantOverride override, AuditEntry entry) {
+      String environment,
+      TenantOverride override,
+      Function<Optional<TenantOverride>, AuditEntry> auditFor) {
     Env env = environments.get(environment);
     if (env == null || !env.flags.containsKey(override.flagKey())) {
       throw new FlagNotFoundException(
           "flag " + Checks.quote(override.flagKey()) + " does not exist");
     }
+    Map<String, TenantOverride> byTenant = env.overrides.get(override.flagKey());
+    TenantOverride current = byTenant == null ? null : byTenant.get(override.tenantId());
+    AuditEntry entry = auditFor.apply(Optional.ofNullable(current));
     env.overrides
         .computeIfAbsent(override.flagKey(), k -> new TreeMap<>())
         .put(override.tenantId(), override);
@@ -214,10 +228,14 @@ public final class InMemoryFlagStore implements FlagStore {
 
   @Override
   public synchronized AuditEntry deleteOverride(
-      String environment, String flagKey, String tenantId, AuditEntry entry) {
+      String environment,
+      String flagKey,
+      String tenantId,
+      Function<TenantOverride, AuditEntry> auditFor) {
     Env env = environments.get(environment);
     Map<String, TenantOverride> byTenant = env == null ? null : env.overrides.get(flagKey);
-    if (byTenant == null || byTenant.remove(tenantId) == null) {
+    TenantOverride current = byTenant == null ? null : byTenant.get(tenantId);
+    if (current == null) {
       throw new FlagNotFoundException(
           "override of flag "
               + Checks.quote(flagKey)
@@ -225,7 +243,127 @@ public final class InMemoryFlagStore implements FlagStore {
               + Checks.quote(tenantId)
               + " does not exist");
     }
+    AuditEntry entry = auditFor.apply(current);
+    byTenant.remove(tenantId);
     return commit(environment, env, tenantId, entry);
+  }
+
+  @Override
+  public synchronized OverrideSet loadOverrides(String environment) {
+    Env env = environments.get(environment);
+    if (env == null) {
+      return new OverrideSet(tombstones.getOrDefault(environment, 0L), List.of(), List.of());
+    }
+    List<TenantOverride> all = new ArrayList<>();
+    env.overrides.values().forEach(byTenant -> all.addAll(byTenant.values()));
+    return new OverrideSet(env.version, all, List.of());
+  }
+
+  @Override
+  public synchronized long overrideCount(String environment) {
+    Env env = environments.get(environment);
+    if (env == null) {
+      return 0;
+    }
+    long n = 0;
+    for (Map<String, TenantOverride> byTenant : env.overrides.values()) {
+      n += byTenant.size();
+    }
+    return n;
+  }
+
+  @Override
+  public synchronized void addUsage(List<UsageBucket> buckets) {
+    for (UsageBucket b : buckets) {
+      usage.merge(
+          b.environment() + "\u0000" + b.flagKey() + "\u0000" + b.hour().getEpochSecond(),
+          b,
+          (old, add) ->
+              new UsageBucket(
+                  old.environment(),
+                  old.flagKey(),
+                  old.hour(),
+                  old.trueCount() + add.trueCount(),
+                  old.falseCount() + add.falseCount(),
+                  old.refusedCount() + add.refusedCount(),
+                  later(old.lastEvaluatedAt(), add.lastEvaluatedAt())));
+    }
+  }
+
+  @Override
+  public synchronized List<UsageBucket> usage(
+      String environment, String flagKey, Instant from, Instant to) {
+    List<UsageBucket> out = new ArrayList<>();
+    for (UsageBucket b : usage.values()) {
+      if (b.environment().equals(environment)
+          && b.flagKey().equals(flagKey)
+          && !b.hour().isBefore(from)
+          && b.hour().isBefore(to)) {
+        out.add(b);
+      }
+    }
+    out.sort((a, b) -> a.hour().compareTo(b.hour()));
+    return out;
+  }
+
+  @Override
+  public synchronized Map<String, Instant> lastEvaluated(String environment) {
+    Map<String, Instant> out = new TreeMap<>();
+    for (UsageBucket b : usage.values()) {
+      if (b.environment().equals(environment) && b.lastEvaluatedAt() != null) {
+        out.merge(b.flagKey(), b.lastEvaluatedAt(), InMemoryFlagStore::later);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized List<ApiToken> tokens() {
+    return new ArrayList<>(tokens.values());
+  }
+
+  @Override
+  public synchronized AuditEntry createToken(ApiToken token, AuditEntry entry) {
+    if (tokens.containsKey(token.name())) {
+      throw new FlagConflictException(
+          FlagConflictException.Kind.ALREADY_EXISTS,
+          "token " + Checks.quote(token.name()) + " already exists");
+    }
+    tokens.put(token.name(), token);
+    tokenVersion++;
+    AuditEntry stored = entry.withId(nextAuditId++);
+    audit.addLast(stored);
+    return stored;
+  }
+
+  @Override
+  public synchronized AuditEntry revokeToken(String name, AuditEntry entry) {
+    if (tokens.remove(name) == null) {
+      throw new FlagNotFoundException("token " + Checks.quote(name) + " does not exist");
+    }
+    tokenVersion++;
+    AuditEntry stored = entry.withId(nextAuditId++);
+    audit.addLast(stored);
+    return stored;
+  }
+
+  @Override
+  public synchronized void touchTokens(Map<String, Instant> lastUsed) {
+    lastUsed.forEach(
+        (name, at) ->
+            tokens.computeIfPresent(name, (n, t) -> t.withLastUsedAt(later(t.lastUsedAt(), at))));
+  }
+
+  @Override
+  public synchronized long tokenVersion() {
+    return tokenVersion;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isAfter(b) ? a : b;
   }
 
   @Override

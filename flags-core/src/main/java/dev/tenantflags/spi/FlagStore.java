@@ -1,12 +1,16 @@
 package dev.tenantflags.spi;
 
+import dev.tenantflags.ApiToken;
 import dev.tenantflags.AuditEntry;
 import dev.tenantflags.AuditQuery;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
 import dev.tenantflags.TenantOverride;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -97,6 +101,28 @@ public interface FlagStore extends AutoCloseable {
   List<TenantOverride> loadFlagOverrides(String environment, String flagKey);
 
   /**
+   * Loads every override of an environment with the change version they reflect, read in one
+   * transaction or snapshot. The client holds them all in memory (SPEC §4) and then keeps them
+   * current through {@link #changesSince}. A row that cannot be mapped to a valid {@link
+   * TenantOverride} is reported in {@link OverrideSet#unreadable()}, never thrown.
+   *
+   * @param environment the environment name
+   * @return the overrides
+   * @throws FlagStoreException if the storage fails
+   */
+  OverrideSet loadOverrides(String environment);
+
+  /**
+   * Counts the overrides of an environment. The client calls it to choose between holding every
+   * override in memory and lazy loading; it must be cheap enough to call at start-up.
+   *
+   * @param environment the environment name
+   * @return the number of override rows
+   * @throws FlagStoreException if the storage fails
+   */
+  long overrideCount(String environment);
+
+  /**
    * Returns the environment's current change version (0 when nothing was ever written). Called
    * often: it must be cheap.
    *
@@ -169,27 +195,41 @@ public interface FlagStore extends AutoCloseable {
    * Creates or replaces the override of {@code (environment, override.flagKey(),
    * override.tenantId())}.
    *
+   * <p>{@code auditFor} is called inside the write transaction, after the environment's writers are
+   * serialised, with the override as currently stored (empty when there is none). It returns the
+   * audit entry to store with the change (its {@code before} taken from that argument), or throws
+   * (for example {@code FlagConflictException} {@code LOCKED}) to abort: then nothing is written.
+   * This keeps a lock check and the audit's {@code before} consistent with the write.
+   *
    * @param environment the environment name
    * @param override the override, with change metadata set
-   * @param audit the audit entry to write with it
+   * @param auditFor builds the audit entry from the current override, or throws to abort
    * @return the stored audit entry, with its id
    * @throws dev.tenantflags.FlagNotFoundException if the flag does not exist
    * @throws FlagStoreException if the storage fails
    */
-  AuditEntry putOverride(String environment, TenantOverride override, AuditEntry audit);
+  AuditEntry putOverride(
+      String environment,
+      TenantOverride override,
+      Function<Optional<TenantOverride>, AuditEntry> auditFor);
 
   /**
-   * Removes an override.
+   * Removes an override. {@code auditFor} is called inside the write transaction with the override
+   * as currently stored, as for {@link #putOverride}; it may throw to abort.
    *
    * @param environment the environment name
    * @param flagKey the flag key
    * @param tenantId the tenant id
-   * @param audit the audit entry to write with it
+   * @param auditFor builds the audit entry from the current override, or throws to abort
    * @return the stored audit entry, with its id
    * @throws dev.tenantflags.FlagNotFoundException if there is no such override
    * @throws FlagStoreException if the storage fails
    */
-  AuditEntry deleteOverride(String environment, String flagKey, String tenantId, AuditEntry audit);
+  AuditEntry deleteOverride(
+      String environment,
+      String flagKey,
+      String tenantId,
+      Function<TenantOverride, AuditEntry> auditFor);
 
   /**
    * Creates an environment.
@@ -226,6 +266,111 @@ public interface FlagStore extends AutoCloseable {
    */
   default Optional<AutoCloseable> subscribe(String environment, LongConsumer listener) {
     return Optional.empty();
+  }
+
+  /**
+   * Adds usage buckets (SPEC §8): for each bucket, the counts are added to those already stored for
+   * {@code (environment, flagKey, hour)} and the last-evaluated time becomes the later of the two.
+   * Atomic per call. The default throws: a store that keeps no usage.
+   *
+   * @param buckets the buckets to add
+   * @throws UnsupportedOperationException if this store keeps no usage
+   * @throws FlagStoreException if the storage fails
+   */
+  default void addUsage(List<UsageBucket> buckets) {
+    throw new UnsupportedOperationException("this store keeps no usage counts");
+  }
+
+  /**
+   * Returns the usage buckets of one flag with {@code from <= hour < to}, oldest first.
+   *
+   * @param environment the environment name
+   * @param flagKey the flag key
+   * @param from the first hour (inclusive)
+   * @param to the end (exclusive)
+   * @return the buckets
+   * @throws UnsupportedOperationException if this store keeps no usage
+   * @throws FlagStoreException if the storage fails
+   */
+  default List<UsageBucket> usage(String environment, String flagKey, Instant from, Instant to) {
+    throw new UnsupportedOperationException("this store keeps no usage counts");
+  }
+
+  /**
+   * Returns, per flag key of an environment, when it was last evaluated by any client (the latest
+   * {@code lastEvaluatedAt} over all its buckets). Flags never evaluated are absent.
+   *
+   * @param environment the environment name
+   * @return flag key to last evaluation time
+   * @throws UnsupportedOperationException if this store keeps no usage
+   * @throws FlagStoreException if the storage fails
+   */
+  default Map<String, Instant> lastEvaluated(String environment) {
+    throw new UnsupportedOperationException("this store keeps no usage counts");
+  }
+
+  /**
+   * Lists the API tokens kept in the store (SPEC §6), by name. Never returns secrets: only their
+   * SHA-256.
+   *
+   * @return the tokens
+   * @throws UnsupportedOperationException if this store keeps no tokens
+   * @throws FlagStoreException if the storage fails
+   */
+  default List<ApiToken> tokens() {
+    throw new UnsupportedOperationException("this store keeps no API tokens");
+  }
+
+  /**
+   * Stores a new token with its audit entry, atomically, and advances {@link #tokenVersion()}.
+   *
+   * @param token the token
+   * @param audit the audit entry ({@code TOKEN_CREATED})
+   * @return the stored audit entry
+   * @throws dev.tenantflags.FlagConflictException {@code ALREADY_EXISTS} if the name is taken
+   * @throws UnsupportedOperationException if this store keeps no tokens
+   * @throws FlagStoreException if the storage fails
+   */
+  default AuditEntry createToken(ApiToken token, AuditEntry audit) {
+    throw new UnsupportedOperationException("this store keeps no API tokens");
+  }
+
+  /**
+   * Deletes a token with its audit entry, atomically, and advances {@link #tokenVersion()}.
+   *
+   * @param name the token's name
+   * @param audit the audit entry ({@code TOKEN_REVOKED})
+   * @return the stored audit entry
+   * @throws dev.tenantflags.FlagNotFoundException if there is no such token
+   * @throws UnsupportedOperationException if this store keeps no tokens
+   * @throws FlagStoreException if the storage fails
+   */
+  default AuditEntry revokeToken(String name, AuditEntry audit) {
+    throw new UnsupportedOperationException("this store keeps no API tokens");
+  }
+
+  /**
+   * Records when tokens were last used, in one batch (never once per request). Unknown names are
+   * ignored; a time earlier than the stored one is ignored.
+   *
+   * @param lastUsed token name to last-use time
+   * @throws UnsupportedOperationException if this store keeps no tokens
+   * @throws FlagStoreException if the storage fails
+   */
+  default void touchTokens(Map<String, Instant> lastUsed) {
+    throw new UnsupportedOperationException("this store keeps no API tokens");
+  }
+
+  /**
+   * Returns a number that increases whenever a token is created or revoked, so that every instance
+   * can notice a revocation by polling it cheaply.
+   *
+   * @return the token version (0 when no token was ever written)
+   * @throws UnsupportedOperationException if this store keeps no tokens
+   * @throws FlagStoreException if the storage fails
+   */
+  default long tokenVersion() {
+    throw new UnsupportedOperationException("this store keeps no API tokens");
   }
 
   /**

@@ -143,16 +143,34 @@ public final class FailingFlagStore implements FlagStore {
   }
 
   @Override
-  public AuditEntry putOverride(String environment, TenantOverride override, AuditEntry audit) {
+  public AuditEntry putOverride(
+      String environment,
+      TenantOverride override,
+      java.util.function.Function<java.util.Optional<TenantOverride>, AuditEntry> audit) {
     check();
     return delegate.putOverride(environment, override, audit);
   }
 
   @Override
   public AuditEntry deleteOverride(
-      String environment, String flagKey, String tenantId, AuditEntry audit) {
+      String environment,
+      String flagKey,
+      String tenantId,
+      java.util.function.Function<TenantOverride, AuditEntry> audit) {
     check();
     return delegate.deleteOverride(environment, flagKey, tenantId, audit);
+  }
+
+  @Override
+  public dev.tenantflags.spi.OverrideSet loadOverrides(String environment) {
+    check();
+    return delegate.loadOverrides(environment);
+  }
+
+  @Override
+  public long overrideCount(String environment) {
+    check();
+    return delegate.overrideCount(environment);
   }
 
   @Override

@@ -72,7 +72,7 @@ public abstract class FlagStoreContract {
 
   protected AuditEntry put(String key, String tenant, boolean enabled) {
     TenantOverride o = new TenantOverride(key, tenant, enabled, false, null, now(), "tester");
-    return store.putOverride(ENV, o, audit(AuditAction.OVERRIDE_SET, key, tenant));
+    return store.putOverride(ENV, o, current -> audit(AuditAction.OVERRIDE_SET, key, tenant));
   }
 
   @Test
@@ -193,7 +193,8 @@ public abstract class FlagStoreContract {
         .containsExactly("acme", "globex");
     assertThat(store.loadFlags(ENV).flagsWithOverrides()).containsExactlyInAnyOrder("a", "b");
 
-    store.deleteOverride(ENV, "b", "acme", audit(AuditAction.OVERRIDE_CLEARED, "b", "acme"));
+    store.deleteOverride(
+        ENV, "b", "acme", current -> audit(AuditAction.OVERRIDE_CLEARED, "b", "acme"));
 
     assertThat(store.loadTenantOverrides(ENV, "acme"))
         .extracting(TenantOverride::flagKey)
@@ -213,7 +214,10 @@ public abstract class FlagStoreContract {
     assertThatThrownBy(
             () ->
                 store.deleteOverride(
-                    ENV, "a", "nobody", audit(AuditAction.OVERRIDE_CLEARED, "a", "nobody")))
+                    ENV,
+                    "a",
+                    "nobody",
+                    current -> audit(AuditAction.OVERRIDE_CLEARED, "a", "nobody")))
         .isInstanceOf(FlagNotFoundException.class);
   }
 
@@ -222,7 +226,7 @@ public abstract class FlagStoreContract {
     create(flag("a", 1));
     Instant at = now();
     TenantOverride o = new TenantOverride("a", "acme", true, true, "contract says so", at, "bob");
-    store.putOverride(ENV, o, audit(AuditAction.OVERRIDE_SET, "a", "acme"));
+    store.putOverride(ENV, o, current -> audit(AuditAction.OVERRIDE_SET, "a", "acme"));
     assertThat(store.loadTenantOverrides(ENV, "acme")).containsExactly(o);
   }
 
@@ -410,5 +414,67 @@ public abstract class FlagStoreContract {
       last = v;
     }
     assertThat(store.loadFlags(ENV).version()).isEqualTo(last);
+  }
+
+  @Test
+  void loadOverrides_returnsEveryOverrideWithTheVersionAndCount() {
+    create(flag("a", 1));
+    create(flag("b", 1));
+    put("a", "acme", true);
+    put("b", "acme", false);
+    put("a", "globex", false);
+
+    OverrideSet all = store.loadOverrides(ENV);
+
+    assertThat(all.version()).isEqualTo(store.changeVersion(ENV));
+    assertThat(all.overrides())
+        .extracting(o -> o.flagKey() + "/" + o.tenantId() + "=" + o.enabled())
+        .containsExactly("a/acme=true", "a/globex=false", "b/acme=false");
+    assertThat(all.unreadable()).isEmpty();
+    assertThat(store.overrideCount(ENV)).isEqualTo(3);
+    assertThat(store.overrideCount("nowhere")).isZero();
+    assertThat(store.loadOverrides("nowhere").overrides()).isEmpty();
+  }
+
+  @Test
+  void putOverride_auditForSeesTheStoredOverrideAndCanAbort() {
+    create(flag("a", 1));
+    TenantOverride locked = new TenantOverride("a", "acme", true, true, "pinned", now(), "admin");
+    store.putOverride(
+        ENV,
+        locked,
+        current -> {
+          assertThat(current).isEmpty();
+          return audit(AuditAction.OVERRIDE_SET, "a", "acme");
+        });
+    long version = store.changeVersion(ENV);
+    long audits = store.audit(AuditQuery.recent(ENV, 100)).size();
+
+    TenantOverride next = new TenantOverride("a", "acme", false, false, null, now(), "dev");
+    assertThatThrownBy(
+            () ->
+                store.putOverride(
+                    ENV,
+                    next,
+                    current -> {
+                      assertThat(current).contains(locked);
+                      throw new IllegalStateException("locked");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                store.deleteOverride(
+                    ENV,
+                    "a",
+                    "acme",
+                    current -> {
+                      assertThat(current).isEqualTo(locked);
+                      throw new IllegalStateException("locked");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(store.loadTenantOverrides(ENV, "acme")).containsExactly(locked);
+    assertThat(store.changeVersion(ENV)).isEqualTo(version);
+    assertThat(store.audit(AuditQuery.recent(ENV, 100))).hasSize((int) audits);
   }
 }

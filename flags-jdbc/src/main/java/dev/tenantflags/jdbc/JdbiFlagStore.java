@@ -19,6 +19,7 @@ import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagSet;
 import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.FlagStoreException;
+import dev.tenantflags.spi.OverrideSet;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -257,6 +259,26 @@ public final class JdbiFlagStore implements FlagStore {
   }
 
   @Override
+  public OverrideSet loadOverrides(String environment) {
+    return guard(
+        "load overrides",
+        () ->
+            jdbi.inTransaction(
+                h -> {
+                  StoreDao dao = h.attach(StoreDao.class);
+                  long version = dao.changeVersion(environment).orElse(0L);
+                  return new OverrideSet(version, dao.allOverrides(environment), List.of());
+                }));
+  }
+
+  @Override
+  public long overrideCount(String environment) {
+    return guard(
+        "count overrides",
+        () -> jdbi.withExtension(StoreDao.class, dao -> dao.overrideCount(environment)));
+  }
+
+  @Override
   public long changeVersion(String environment) {
     return guard(
         "read change version",
@@ -406,9 +428,12 @@ public final class JdbiFlagStore implements FlagStore {
   }
 
   @Override
-  public AuditEntry putOverride(String environment, TenantOverride override, AuditEntry audit) {
+  public AuditEntry putOverride(
+      String environment,
+      TenantOverride override,
+      Function<Optional<TenantOverride>, AuditEntry> auditFor) {
     Objects.requireNonNull(override, "override");
-    Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(auditFor, "auditFor");
     return write(
         "put override",
         h -> {
@@ -418,6 +443,11 @@ public final class JdbiFlagStore implements FlagStore {
             throw flagNotFound(override.flagKey());
           }
           long version = dao.changeVersion(environment).orElseThrow();
+          // bumpLive locked the environment row: the read below and the write are serialised
+          // with every other writer of this environment, so the lock check and the audit's
+          // "before" that auditFor derives from it cannot race another write.
+          AuditEntry audit =
+              auditFor.apply(dao.override(environment, override.flagKey(), override.tenantId()));
           dialect.upsertOverride(h, environment, override);
           return finish(h, dao, environment, version, override.tenantId(), false, audit);
         });
@@ -425,14 +455,21 @@ public final class JdbiFlagStore implements FlagStore {
 
   @Override
   public AuditEntry deleteOverride(
-      String environment, String flagKey, String tenantId, AuditEntry audit) {
-    Objects.requireNonNull(audit, "audit");
+      String environment,
+      String flagKey,
+      String tenantId,
+      Function<TenantOverride, AuditEntry> auditFor) {
+    Objects.requireNonNull(auditFor, "auditFor");
     return write(
         "delete override",
         h -> {
           StoreDao dao = h.attach(StoreDao.class);
-          if (dao.bumpLive(environment) == 0
-              || dao.deleteOverride(environment, flagKey, tenantId) == 0) {
+          Optional<TenantOverride> current =
+              dao.bumpLive(environment) == 0
+                  ? Optional.empty()
+                  : dao.override(environment, flagKey, tenantId);
+          AuditEntry audit = current.map(auditFor).orElse(null);
+          if (audit == null || dao.deleteOverride(environment, flagKey, tenantId) == 0) {
             throw new FlagNotFoundException(
                 "override of flag "
                     + quote(flagKey)

@@ -206,7 +206,7 @@ abstract class JdbcStoreContract extends FlagStoreContract {
                 store.putOverride(
                     ENV,
                     new TenantOverride("guarded", "acme", false, false, null, now(), "t"),
-                    entry(AuditAction.OVERRIDE_SET, "guarded", "acme", "boom")))
+                    current -> entry(AuditAction.OVERRIDE_SET, "guarded", "acme", "boom")))
         .isInstanceOf(FlagStoreException.class);
 
     Flag stored = store.loadFlag(ENV, "guarded").orElseThrow();
@@ -235,7 +235,8 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     put("a", "acme", true);
     create(flag("b", 1));
     put("b", "globex", true);
-    store.deleteOverride(ENV, "a", "acme", entry(AuditAction.OVERRIDE_CLEARED, "a", "acme", null));
+    store.deleteOverride(
+        ENV, "a", "acme", current -> entry(AuditAction.OVERRIDE_CLEARED, "a", "acme", null));
 
     ChangeSet changes = store.changesSince(ENV, v0);
     assertThat(changes.complete()).isTrue();

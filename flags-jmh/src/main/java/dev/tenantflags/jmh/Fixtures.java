@@ -82,7 +82,7 @@ final class Fixtures {
     store.putOverride(
         ENV,
         new TenantOverride(key, tenantId, enabled, false, null, now, ACTOR),
-        audit(now, AuditAction.OVERRIDE_SET, key, tenantId));
+        current -> audit(now, AuditAction.OVERRIDE_SET, key, tenantId));
   }
 
   private static AuditEntry audit(Instant at, AuditAction action, String key, String tenantId) {

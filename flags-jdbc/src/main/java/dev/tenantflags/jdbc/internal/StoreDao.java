@@ -143,6 +143,36 @@ public interface StoreDao {
   List<TenantOverride> flagOverrides(
       @Bind("environment") String environment, @Bind("flagKey") String flagKey);
 
+  /**
+   * @return one override, or empty
+   */
+  @SqlQuery(
+      "SELECT "
+          + Rows.OVERRIDE_COLUMNS
+          + " FROM tf_overrides WHERE environment = :environment"
+          + " AND flag_key = :flagKey AND tenant_id = :tenantId")
+  @RegisterRowMapper(OverrideMapper.class)
+  Optional<TenantOverride> override(
+      @Bind("environment") String environment,
+      @Bind("flagKey") String flagKey,
+      @Bind("tenantId") String tenantId);
+
+  /**
+   * @return every override of an environment
+   */
+  @SqlQuery(
+      "SELECT "
+          + Rows.OVERRIDE_COLUMNS
+          + " FROM tf_overrides WHERE environment = :environment ORDER BY flag_key, tenant_id")
+  @RegisterRowMapper(OverrideMapper.class)
+  List<TenantOverride> allOverrides(@Bind("environment") String environment);
+
+  /**
+   * @return the number of overrides of an environment
+   */
+  @SqlQuery("SELECT COUNT(*) FROM tf_overrides WHERE environment = :environment")
+  long overrideCount(@Bind("environment") String environment);
+
   /** Deletes one override; 0 when absent. */
   @SqlUpdate(
       "DELETE FROM tf_overrides WHERE environment = :environment AND flag_key = :flagKey AND"
