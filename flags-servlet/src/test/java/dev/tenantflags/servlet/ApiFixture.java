@@ -99,7 +99,12 @@ final class ApiFixture implements AutoCloseable {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    if (body != null) {
+    boolean typed = false;
+    for (int i = 0; i < headers.length; i += 2) {
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (!typed && (body != null || !method.equals("GET"))) {
+      // SPEC §6: every change carries the JSON content type, even with no body.
       b.header("Content-Type", "application/json");
     }
     b.method(
