@@ -45,14 +45,20 @@ final class ApiFixture implements AutoCloseable {
           "TA_GLOBEX",
           "globex-admin");
 
-  final FlagStore store = TestStores.newStore();
+  final FlagStore store;
   final FeatureFlags flags;
   final BearerTokenAuthenticator authenticator;
   final TestServer server;
   final String apiPrefix;
 
   ApiFixture(String apiPrefix, boolean strictUris) {
+    this(apiPrefix, strictUris, TestStores.newStore());
+  }
+
+  /** A fixture on a given store (e.g. an in-memory one, for SPI parts SQLite lacks). */
+  ApiFixture(String apiPrefix, boolean strictUris, FlagStore store) {
     this.apiPrefix = apiPrefix;
+    this.store = store;
     flags =
         FeatureFlags.builder()
             .store(store)
