@@ -23,6 +23,7 @@ final class ApiFixture implements AutoCloseable {
   static final Map<String, String> TOKENS =
       Map.of(
           "EVALUATOR", "evaluator-token-0123456789",
+          "SDK", "sdk-token-0123456789abcdef",
           "VIEWER", "viewer-token-0123456789abc",
           "DEVELOPER", "developer-token-0123456789",
           "ADMIN", "admin-token-0123456789abcde",
@@ -34,6 +35,8 @@ final class ApiFixture implements AutoCloseable {
       Map.of(
           "EVALUATOR",
           "eve-evaluator",
+          "SDK",
+          "sam-sdk",
           "VIEWER",
           "vic-viewer",
           "DEVELOPER",
@@ -69,6 +72,7 @@ final class ApiFixture implements AutoCloseable {
     authenticator =
         BearerTokenAuthenticator.builder()
             .token(NAMES.get("EVALUATOR"), Role.EVALUATOR, null, TOKENS.get("EVALUATOR"))
+            .token(NAMES.get("SDK"), Role.SDK, null, TOKENS.get("SDK"))
             .token(NAMES.get("VIEWER"), Role.VIEWER, null, TOKENS.get("VIEWER"))
             .token(NAMES.get("DEVELOPER"), Role.DEVELOPER, null, TOKENS.get("DEVELOPER"))
             .token(NAMES.get("ADMIN"), Role.ADMIN, null, TOKENS.get("ADMIN"))
