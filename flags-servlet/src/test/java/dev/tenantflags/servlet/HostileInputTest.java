@@ -275,7 +275,6 @@ final class HostileInputTest {
   void pathOddities_problemJson() {
     fx.call("VIEWER", "GET", "/flags/%2e%2e", null).problem(400);
     fx.call("VIEWER", "GET", "/flags/%2E%2E/overrides", null).problem(400);
-    fx.call("VIEWER", "GET", "/flags/a%01b", null).problem(400);
     fx.call("VIEWER", "GET", "/flags/" + repeat("k", 500), null).problem(400);
     fx.call("VIEWER", "GET", "/audit?limit=99999999999999999999999", null).problem(400);
     fx.call("VIEWER", "GET", "/flags/target/usage?from=" + repeat("9", 40), null).problem(400);
