@@ -54,44 +54,43 @@ final class ApiRouter {
 
   ApiRouter(Resources r, AccessPolicy policy) {
     this.policy = policy;
+    var status = r.status();
+    var envs = r.environments();
+    var flags = r.flags();
+    var usage = r.usage();
+    var tenants = r.tenants();
+    var ovr = r.overrides();
+    var audit = r.audit();
+    var evaluate = r.evaluate();
+    var tokens = r.tokens();
     this.routes =
         List.of(
-            // method  template                              least      tenant admin  handler
-            route("GET", "/status", VIEWER, NONE, r.status()::get),
-            route("GET", "/environments", VIEWER, NARROWED, r.environments()::list),
-            route("POST", "/environments", ADMIN, NONE, r.environments()::create),
-            route("DELETE", "/environments/{env}", ADMIN, NONE, r.environments()::delete),
-            route("GET", "/flags", VIEWER, NONE, r.flags()::list),
-            route("POST", "/flags", DEVELOPER, NONE, r.flags()::create),
-            route("GET", "/flags/{key}", VIEWER, NONE, r.flags()::get),
-            route("PATCH", "/flags/{key}", DEVELOPER, NONE, r.flags()::patch),
-            route("DELETE", "/flags/{key}", ADMIN, NONE, r.flags()::archive),
-            route("POST", "/flags/{key}/kill", DEVELOPER, NONE, r.flags()::kill),
-            route("POST", "/flags/{key}/restore", ADMIN, NONE, r.flags()::restore),
-            route("GET", "/flags/{key}/history", VIEWER, NONE, r.flags()::history),
-            route("GET", "/flags/{key}/usage", VIEWER, NONE, r.usage()::get),
-            route("GET", "/flags/{key}/tenants", VIEWER, NONE, r.tenants()::ofFlag),
-            route("GET", "/flags/{key}/overrides", VIEWER, NARROWED, r.overrides()::list),
-            route("GET", "/flags/{key}/overrides/{tenant}", VIEWER, OWN_TENANT, r.overrides()::get),
-            route(
-                "PUT",
-                "/flags/{key}/overrides/{tenant}",
-                DEVELOPER,
-                OWN_TENANT,
-                r.overrides()::put),
-            route(
-                "DELETE",
-                "/flags/{key}/overrides/{tenant}",
-                DEVELOPER,
-                OWN_TENANT,
-                r.overrides()::delete),
-            route("GET", "/audit", VIEWER, NARROWED, r.audit()::list),
-            route("GET", "/tenants/{tenant}/flags", VIEWER, OWN_TENANT, r.tenants()::flags),
-            route("POST", "/evaluate", EVALUATOR, NARROWED, r.evaluate()::many),
-            route("GET", "/evaluate/{key}", EVALUATOR, NARROWED, r.evaluate()::one),
-            route("GET", "/tokens", ADMIN, NONE, r.tokens()::list),
-            route("POST", "/tokens", ADMIN, NONE, r.tokens()::create),
-            route("DELETE", "/tokens/{name}", ADMIN, NONE, r.tokens()::revoke));
+            // method, template, least role, tenant admin, handler
+            route("GET", "/status", VIEWER, NONE, status::get),
+            route("GET", "/environments", VIEWER, NARROWED, envs::list),
+            route("POST", "/environments", ADMIN, NONE, envs::create),
+            route("DELETE", "/environments/{env}", ADMIN, NONE, envs::delete),
+            route("GET", "/flags", VIEWER, NONE, flags::list),
+            route("POST", "/flags", DEVELOPER, NONE, flags::create),
+            route("GET", "/flags/{key}", VIEWER, NONE, flags::get),
+            route("PATCH", "/flags/{key}", DEVELOPER, NONE, flags::patch),
+            route("DELETE", "/flags/{key}", ADMIN, NONE, flags::archive),
+            route("POST", "/flags/{key}/kill", DEVELOPER, NONE, flags::kill),
+            route("POST", "/flags/{key}/restore", ADMIN, NONE, flags::restore),
+            route("GET", "/flags/{key}/history", VIEWER, NONE, flags::history),
+            route("GET", "/flags/{key}/usage", VIEWER, NONE, usage::get),
+            route("GET", "/flags/{key}/tenants", VIEWER, NONE, tenants::ofFlag),
+            route("GET", "/flags/{key}/overrides", VIEWER, NARROWED, ovr::list),
+            route("GET", "/flags/{key}/overrides/{tenant}", VIEWER, OWN_TENANT, ovr::get),
+            route("PUT", "/flags/{key}/overrides/{tenant}", DEVELOPER, OWN_TENANT, ovr::put),
+            route("DELETE", "/flags/{key}/overrides/{tenant}", DEVELOPER, OWN_TENANT, ovr::delete),
+            route("GET", "/audit", VIEWER, NARROWED, audit::list),
+            route("GET", "/tenants/{tenant}/flags", VIEWER, OWN_TENANT, tenants::flags),
+            route("POST", "/evaluate", EVALUATOR, NARROWED, evaluate::many),
+            route("GET", "/evaluate/{key}", EVALUATOR, NARROWED, evaluate::one),
+            route("GET", "/tokens", ADMIN, NONE, tokens::list),
+            route("POST", "/tokens", ADMIN, NONE, tokens::create),
+            route("DELETE", "/tokens/{name}", ADMIN, NONE, tokens::revoke));
   }
 
   private static Route route(

@@ -20,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin REST API of SPEC §6: environments, flags, overrides, history, audit, tenant views and
- * evaluation, as JSON over HTTP with roles, protected environments, optimistic locking and an audit
- * entry for every change. docs/admin-monitoring.md documents every endpoint.
+ * The admin REST API of SPEC §6: environments, flags, overrides, history, audit, tenant views,
+ * evaluation, usage, status and API tokens, as JSON over HTTP with roles, protected environments,
+ * optimistic locking, CSRF rules and an audit entry for every change. Every route is one row of
+ * {@code ApiRouter}'s table; docs/admin-monitoring.md documents every endpoint. All timestamps are
+ * epoch milliseconds.
  *
  * <p>Routes are relative to the servlet's mapping: mount it at {@code /api/*} and the URLs are
  * {@code /api/flags}, {@code /api/flags/{key}}, … exactly as in the SPEC; mount it at {@code
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * FlagAdminServlet api = FlagAdminServlet.builder()
  *     .flags(flags)                                   // client of the default environment
  *     .authenticator(BearerTokenAuthenticator.fromFile(Path.of("tokens.json")))
+ *     .storeTokens(StoreTokenAuthenticator.builder(store).build())  // optional: /api/tokens
  *     .build();
  * context.addServlet(new ServletHolder(api), "/api/*");
  * }</pre>
@@ -215,11 +218,6 @@ public final class FlagAdminServlet extends HttpServlet {
             presented
                 ? "Bearer realm=\"tenantflags\", error=\"invalid_token\""
                 : "Bearer realm=\"tenantflags\"");
-  }
-
-  /** The route table, one row per line (method, template, least role, tenant admin). */
-  String routes() {
-    return router.toString();
   }
 
   private static Set<String> origins(String value) {
