@@ -573,7 +573,7 @@ public final class FlagAdmin {
   }
 
   private static String json(Flag flag) {
-    return Json.write(FlagExport.toMap(flag));
+    return FlagFields.toJson(flag);
   }
 
   private static String json(TenantOverride override) {
