@@ -38,22 +38,7 @@ final class ModelTest {
 
   @Test
   void flag_nullDescriptionAndBlankModule_normalise() {
-    Flag f =
-        new Flag(
-            "f",
-            null,
-            "  ",
-            FlagState.ON,
-            0,
-            null,
-            Scope.EMPTY,
-            List.of(),
-            false,
-            Set.of(),
-            false,
-            0,
-            null,
-            null);
+    Flag f = Flag.builder("f").description(null).module("  ").state(FlagState.ON).build();
     assertThat(f.description()).isEmpty();
     assertThat(f.module()).isNull();
     assertThat(Flag.of("f").withModule("fin").withModule(null).module()).isNull();
