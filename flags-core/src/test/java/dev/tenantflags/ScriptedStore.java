@@ -26,6 +26,7 @@ final class ScriptedStore extends ForwardingStore {
   private final FlagStore inner;
   volatile UnaryOperator<FlagSet> flagSets = UnaryOperator.identity();
   volatile UnaryOperator<OverrideSet> overrideSets = UnaryOperator.identity();
+  volatile UnaryOperator<ChangeSet> changeSets = UnaryOperator.identity();
   volatile boolean usageUnsupported;
 
   ScriptedStore(FlagStore inner) {
@@ -47,7 +48,7 @@ final class ScriptedStore extends ForwardingStore {
     }
   }
 
-  /** Calls to {@code method} throw what {@code failure} supplies (null: stop failing). */
+  /** Calls to {@code method} throw what {@code failure} supplies, if not null (null: stop). */
   void fail(String method, Supplier<? extends Throwable> failure) {
     if (failure == null) {
       failures.remove(method);
@@ -75,6 +76,9 @@ final class ScriptedStore extends ForwardingStore {
     Supplier<? extends Throwable> failure = failures.get(method);
     if (failure != null) {
       Throwable t = failure.get();
+      if (t == null) {
+        return;
+      }
       if (t instanceof RuntimeException r) {
         throw r;
       }
@@ -109,7 +113,7 @@ final class ScriptedStore extends ForwardingStore {
   @Override
   public ChangeSet changesSince(String environment, long sinceVersion) {
     enter("changesSince");
-    return super.changesSince(environment, sinceVersion);
+    return changeSets.apply(super.changesSince(environment, sinceVersion));
   }
 
   @Override
