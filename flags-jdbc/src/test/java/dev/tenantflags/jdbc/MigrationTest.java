@@ -56,7 +56,11 @@ final class MigrationTest {
 
   private static void migrateFromV1(String url, Dialect dialect) {
     Jdbi jdbi = Jdbi.create(url).installPlugin(new SqlObjectPlugin());
-    assertThat(new SchemaMigrator(jdbi, SqlDialect.of(dialect)).migrate(1)).isEqualTo(1);
+    assertThat(
+            new SchemaMigrator(
+                    jdbi, SqlDialect.of(dialect, dev.tenantflags.jdbc.internal.Timeouts.DEFAULT))
+                .migrate(1))
+        .isEqualTo(1);
     jdbi.useHandle(
         h -> {
           h.execute(
@@ -150,7 +154,10 @@ final class MigrationTest {
   @Test
   void validate_databaseAtV1_failsNamingBothVersions() {
     String url = TestDatabases.sqliteUrl(dir);
-    new SchemaMigrator(Jdbi.create(url), SqlDialect.of(Dialect.SQLITE)).migrate(1);
+    new SchemaMigrator(
+            Jdbi.create(url),
+            SqlDialect.of(Dialect.SQLITE, dev.tenantflags.jdbc.internal.Timeouts.DEFAULT))
+        .migrate(1);
     assertThatThrownBy(
             () -> JdbiFlagStore.builder().jdbcUrl(url).schemaMode(SchemaMode.VALIDATE).build())
         .isInstanceOf(FlagStoreException.class)
