@@ -32,7 +32,7 @@ final class MigrationTest {
     try (TestDatabases.TestDb db =
             TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
         JdbiFlagStore store = JdbiFlagStore.create(db.url())) {
-      assertThat(store.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION).isEqualTo(2);
+      assertThat(store.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION).isEqualTo(3);
     }
   }
 
@@ -161,7 +161,7 @@ final class MigrationTest {
     assertThatThrownBy(
             () -> JdbiFlagStore.builder().jdbcUrl(url).schemaMode(SchemaMode.VALIDATE).build())
         .isInstanceOf(FlagStoreException.class)
-        .hasMessageContaining("schema version 1, this flags-jdbc needs 2");
+        .hasMessageContaining("schema version 1, this flags-jdbc needs 3");
   }
 
   @Test
