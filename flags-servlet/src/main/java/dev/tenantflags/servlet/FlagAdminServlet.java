@@ -169,7 +169,7 @@ public final class FlagAdminServlet extends HttpServlet {
             new OverridesResource(environments, policy),
             new AuditResource(environments, policy),
             new EvaluateResource(environments, policy),
-            new TokensResource(environments, storeTokens, configured));
+            new TokensResource(environments, policy, storeTokens, configured));
     this.router = new ApiRouter(resources, policy);
   }
 

@@ -86,7 +86,7 @@ final class NewEndpointsRoleMatrixTest {
   @BeforeAll
   static void start() throws Exception {
     fx = new ApiFixture("/api", false, new InMemoryFlagStore());
-    tokens = StoreTokenAuthenticator.builder(fx.store).pollInterval(Duration.ofMillis(50)).build();
+    tokens = StoreTokenAuthenticator.builder(fx.flags).pollInterval(Duration.ofMillis(50)).build();
     fx.server.servlet(fx.servlet().storeTokens(tokens).build(), "/api/*").start();
   }
 
