@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * FlagAdminServlet api = FlagAdminServlet.builder()
  *     .flags(flags)                                   // client of the default environment
  *     .authenticator(BearerTokenAuthenticator.fromFile(Path.of("tokens.json")))
- *     .storeTokens(StoreTokenAuthenticator.builder(store).build())  // optional: /api/tokens
+ *     .storeTokens(StoreTokenAuthenticator.builder(flags).build())  // optional: /api/tokens
  *     .build();
  * context.addServlet(new ServletHolder(api), "/api/*");
  * }</pre>
@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * BearerTokenAuthenticator} with this file; otherwise an {@link Authenticator} in the
  * ServletContext attribute {@value #AUTHENTICATOR_ATTRIBUTE}, otherwise {@link
  * ContainerAuthenticator}), {@code require-if-match} ({@code true} makes PATCH without {@code
- * If-Match} a 428) and {@code cors-allowed-origins} (comma-separated origins, or {@code *}; CORS is
- * off when absent).
+ * If-Match} a 428), {@code cors-allowed-origins} (comma-separated origins, or {@code *}; CORS is
+ * off when absent) and {@code store-tokens} ({@code true} accepts and manages API tokens kept in
+ * the store, {@link StoreTokenAuthenticator}).
  *
  * <p>Other environments than the default one (the {@code env} query parameter) are served by
  * clients from the configured factory or, by default, clients created on first use on the default
@@ -83,6 +84,7 @@ public final class FlagAdminServlet extends HttpServlet {
   private transient EnvironmentClients environments;
   private transient RequestGuard guard;
   private transient ApiRouter router;
+  private transient StoreTokenAuthenticator ownedTokens;
 
   /**
    * Creates a servlet configured from init-parameters in {@link #init(ServletConfig)} (for {@code
@@ -142,6 +144,10 @@ public final class FlagAdminServlet extends HttpServlet {
         config.requireIfMatch(
             Boolean.parseBoolean(orDefault(sc.getInitParameter("require-if-match"), "false")));
         config.corsAllowedOrigins(origins(sc.getInitParameter("cors-allowed-origins")));
+        if (Boolean.parseBoolean(orDefault(sc.getInitParameter("store-tokens"), "false"))) {
+          ownedTokens = StoreTokenAuthenticator.builder(flags).build();
+          config.storeTokens(ownedTokens);
+        }
       }
       wire(flags, auth == null ? new ContainerAuthenticator() : auth);
     } catch (RuntimeException e) {
@@ -182,6 +188,9 @@ public final class FlagAdminServlet extends HttpServlet {
   public void destroy() {
     if (environments != null) {
       environments.close();
+    }
+    if (ownedTokens != null) {
+      ownedTokens.close();
     }
   }
 
