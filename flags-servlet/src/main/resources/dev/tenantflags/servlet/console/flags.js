@@ -131,7 +131,7 @@ function renderList() {
     h('td', { class: 'col-module', text: f.module || '' }),
     h('td', {}, statePill(f.state)),
     h('td', { class: 'scope-summary col-who', text: scopeSummary(f) }),
-    h('td', { class: 'col-usage' }, usageByKey.get(f.key) ? sparkline(usageByKey.get(f.key)) : null))));
+    h('td', { class: 'col-usage' }, usageByKey.get(f.key) ? sparkline(usageByKey.get(f.key)) : h('span', { class: 'muted', text: '—' })))));
   document.getElementById('flag-empty').hidden = shown.length > 0;
 }
 
@@ -519,13 +519,14 @@ function updatePreview() {
   });
   const onOverrides = [...overrides.values()].filter(Boolean).length;
   const offOverrides = overrides.size - onOverrides;
-  let text = `≈${inside.length} of ${tenants.length} known tenants would be in the rollout.`;
+  const main = `≈${inside.length} of ${tenants.length} known tenants would be in the rollout.`;
+  let more = '';
   if (overrides.size) {
-    text += ` Overrides win over the rollout: ${onOverrides} on (${byOverride} of them counted above), ${offOverrides} off.`;
+    more += ` Overrides win over the rollout: ${onOverrides} on (${byOverride} of them counted above), ${offOverrides} off.`;
   }
-  if (otherAxes.length) text += ` Not checked: the ${otherAxes.join(', ')} condition${otherAxes.length > 1 ? 's' : ''}, since the console does not know tenants' attributes.`;
-  text += ' Tenants never seen in an override or the audit log are not counted.';
-  out.textContent = text;
+  if (otherAxes.length) more += ` Not checked: the ${otherAxes.join(', ')} condition${otherAxes.length > 1 ? 's' : ''}, since the console does not know tenants' attributes.`;
+  more += ' Tenants never seen in an override or the audit log are not counted.';
+  replace(out, h('strong', { text: main }), h('span', { class: 'preview-more', text: more }));
   out.title = inside.slice(0, 20).join(', ');
 }
 

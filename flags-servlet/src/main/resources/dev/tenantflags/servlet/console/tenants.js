@@ -60,10 +60,10 @@ async function changeOverride(tenant, key, value) {
 function overrideControls(tenant, key, e) {
   const denied = access.denied('DEVELOPER') || (e.locked && !access.has('ADMIN') ? 'Locked: only an ADMIN may change it.' : null);
   return h('div', { class: 'row-actions' },
-    h('button', { type: 'button', class: 'button-quiet', disabled: Boolean(denied), title: denied || null,
-      'aria-label': `Override ${key} on for ${tenant}`, onclick: () => changeOverride(tenant, key, true) }, 'Set on'),
-    h('button', { type: 'button', class: 'button-quiet', disabled: Boolean(denied), title: denied || null,
-      'aria-label': `Override ${key} off for ${tenant}`, onclick: () => changeOverride(tenant, key, false) }, 'Set off'),
+    h('button', { type: 'button', class: 'button-quiet', disabled: Boolean(denied) || (e.overridden && e.override && e.override.enabled === true),
+      title: denied || null, 'aria-label': `Override ${key} on for ${tenant}`, onclick: () => changeOverride(tenant, key, true) }, 'Set on'),
+    h('button', { type: 'button', class: 'button-quiet', disabled: Boolean(denied) || (e.overridden && e.override && e.override.enabled === false),
+      title: denied || null, 'aria-label': `Override ${key} off for ${tenant}`, onclick: () => changeOverride(tenant, key, false) }, 'Set off'),
     e.overridden ? h('button', { type: 'button', class: 'button-quiet', disabled: Boolean(denied), title: denied || null,
       'aria-label': `Clear override of ${key} for ${tenant}`, onclick: () => changeOverride(tenant, key, null) }, 'Clear') : null,
     e.state === 'OFF' ? h('span', { class: 'muted', text: 'OFF beats overrides.' }) : null);
