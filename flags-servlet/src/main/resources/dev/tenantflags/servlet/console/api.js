@@ -114,14 +114,17 @@ export const api = {
   createToken: async (token) => (await call('POST', 'tokens', { body: token })).data,
   revokeToken: async (name, comment) => (await call('DELETE', `tokens/${seg(name)}`, { query: { comment } })).data,
   evaluate: async (tenant, flags, attributes) => (await call('POST', 'evaluate', { body: { tenant, ...(attributes ? { attributes } : {}), ...(flags ? { flags } : {}) } })).data,
-  /** Whether a request is allowed, answered by the API itself: true on 2xx, false on 401/403. */
-  allowed: async (method, path, options = {}) => {
+  /**
+   * Whether a request is allowed, answered by the API itself: true on 2xx, false on 401/403/404;
+   * with passedRoleCheck, another 4xx (the request was judged after the role check) counts as true.
+   */
+  allowed: async (method, path, options = {}, passedRoleCheck = false) => {
     try {
       await call(method, path, options);
       return true;
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 403 || e.status === 401)) return false;
-      if (e instanceof ApiError && e.status >= 400 && e.status < 500) return true;
+      if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return false;
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500) return passedRoleCheck;
       throw e;
     }
   },
