@@ -357,6 +357,31 @@ final class ConsoleBrowserTest {
   }
 
   @Test
+  void console_staleSave_explainsAndOffersReload() throws Exception {
+    created(admin.post("/api/flags", "{\"key\": \"race_flag\", \"module\": \"ui\"}"));
+    browser.signIn(base(), TOKEN);
+    openFlag("race_flag");
+    // Someone else changes the flag after the page opened it.
+    assertThat(
+            admin.patch("/api/flags/race_flag", "{\"description\": \"changed elsewhere\"}", "\"1\"")
+                .status())
+        .isEqualTo(200);
+
+    browser.type("#flag-detail textarea", "my edit");
+    browser.click("#detail-save");
+    browser.waitFor("!document.getElementById('alert').hidden");
+    assertThat(browser.text("#alert-text")).startsWith("Someone else changed this flag");
+    assertThat(browser.visible("#alert-action")).isTrue();
+    shot("24-stale-version-reload");
+    browser.click("#alert-action");
+    browser.waitFor(
+        "document.querySelector('#flag-detail textarea').value === 'changed elsewhere'"
+            + " && document.querySelector('.detail-head .muted').textContent.includes('version 2')");
+    assertThat(browser.visible("#alert")).isFalse();
+    noPageErrors();
+  }
+
+  @Test
   void console_environments_createAndDeleteWithConfirmation() throws Exception {
     browser.signIn(base(), TOKEN);
     browser.waitFor("!document.getElementById('nav').hidden");

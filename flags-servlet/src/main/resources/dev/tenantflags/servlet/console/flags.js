@@ -48,6 +48,9 @@ async function loadList() {
     const denied = access.denied('DEVELOPER');
     newFlag.disabled = Boolean(denied);
     newFlag.title = denied || '';
+    const deniedLine = document.getElementById('flags-denied');
+    deniedLine.textContent = denied || '';
+    deniedLine.hidden = !denied;
     renderList();
   } catch (e) {
     showError(e);

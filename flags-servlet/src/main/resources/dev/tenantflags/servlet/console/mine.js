@@ -120,8 +120,10 @@ function featureItem(f, byKey) {
         f.locked ? h('span', { class: 'badge badge-locked', text: 'locked by admin' }) : null,
         f.overridden && !f.locked ? h('span', { class: 'badge', text: 'your setting' }) : null),
       f.description ? h('div', { class: 'muted desc', text: f.description }) : null,
-      h('div', { class: 'why', text: why(f, byKey) }),
+      // When the switch is blocked, its reason already says why the feature is what it is.
+      reason && f.tenantEditable && (f.reason === 'PREREQUISITE_FAILED' || f.locked) ? null : h('div', { class: 'why', text: why(f, byKey) }),
       reason && f.tenantEditable ? h('div', { class: f.reason === 'PREREQUISITE_FAILED' ? 'warning blocked' : 'muted blocked', id: reasonId, text: reason }) : null,
+      f.tenantEditable ? null : h('div', { class: 'muted managed', text: 'Managed by your operators.' }),
       f.overridden && !f.locked && f.tenantEditable
         ? h('button', { type: 'button', class: 'link reset', onclick: () => resetFeature(f) }, 'Back to the default')
         : null));

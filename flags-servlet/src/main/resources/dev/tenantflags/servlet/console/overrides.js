@@ -54,8 +54,8 @@ function overrideForm(ctx) {
     h('div', {}, h('label', { for: 'override-enabled', text: 'Value' }),
       h('select', { id: 'override-enabled' }, h('option', { value: 'true', text: 'On' }), h('option', { value: 'false', text: 'Off' }))),
     h('div', {}, h('label', { for: 'override-note', text: 'Note' }), h('input', { id: 'override-note', maxlength: 1000 })),
-    h('div', {}, h('label', { for: 'override-comment', text: 'Why' }),
-      h('input', { id: 'override-comment', maxlength: 1000, placeholder: 'recorded in the audit log' })),
+    h('div', { class: 'override-why' }, h('label', { for: 'override-comment', text: 'Why' }),
+      h('input', { id: 'override-comment', maxlength: 1000, placeholder: 'optional, recorded in the audit log' })),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'override-locked', disabled: !access.has('ADMIN') }), ' Lock (ADMIN)'),
     h('button', { type: 'submit', id: 'override-add', class: 'button-primary' }, 'Set override'));
   if (denied) {
