@@ -375,8 +375,8 @@ public final class RemoteFlagStore implements FlagStore {
           "relay stream of environment '"
               + environment
               + "' lost for "
-              + Duration.ofNanos(down).toSeconds()
-              + " s; serving the last data received");
+              + Duration.ofNanos(down).toMillis()
+              + " ms; serving the last data received");
     }
     return m.version;
   }
