@@ -12,11 +12,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -50,7 +50,10 @@ final class Channel {
   private final int historySize;
   private final Object lock = new Object();
   private final ArrayDeque<Event> history = new ArrayDeque<>();
-  private final Set<SseStream> streams = new HashSet<>();
+
+  /** Concurrent: a stream that ends while being offered an event removes itself (same thread). */
+  private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
+
   final AtomicBoolean refreshQueued = new AtomicBoolean();
   private volatile State state;
   private long floor;
