@@ -66,6 +66,7 @@ public class PeerScenariosBenchmark {
   private FeatureFlags flags;
   private String[] ids;
   private String[] loopKeys;
+  private String[] onKeys;
   private int cursor;
 
   /** Builds the store and a warm client. */
@@ -84,7 +85,10 @@ public class PeerScenariosBenchmark {
         Fixtures.flag(ALLOWLIST, FlagState.TARGETED)
             .withScope(Fixtures.scope(TenantKey.TENANT_ATTRIBUTE, allowlist)));
     loopKeys = new String[LOOP_FLAGS];
+    onKeys = new String[LOOP_FLAGS];
     for (int i = 0; i < LOOP_FLAGS; i++) {
+      onKeys[i] = String.format("on_%03d", i);
+      Fixtures.create(store, Fixtures.flag(onKeys[i], FlagState.ON));
       loopKeys[i] = String.format("loop_%03d", i);
       Fixtures.create(store, loopFlag(loopKeys[i], i, allowlist));
       if (i % 10 == 9) {
@@ -95,7 +99,9 @@ public class PeerScenariosBenchmark {
     }
     flags = Fixtures.client(store, usage);
     for (String id : ids) {
-      hundredFlags(TenantKey.of(id));
+      TenantKey tenant = TenantKey.of(id);
+      loop(loopKeys, tenant);
+      loop(onKeys, tenant);
     }
     check();
   }
@@ -133,9 +139,10 @@ public class PeerScenariosBenchmark {
     Fixtures.check(
         Math.abs(in - ids.length / 4) <= ids.length / 25,
         "rollout 25 % let in " + in + " of " + ids.length);
-    int on = hundredFlags(TenantKey.of(ids[5_001]));
+    int on = loop(loopKeys, TenantKey.of(ids[5_001]));
     // 40 ON + 10 with overrides (none for this tenant) + about a quarter of 10 rollouts.
     Fixtures.check(on >= 50 && on <= 60, "100-flag loop answered true " + on + " times");
+    Fixtures.check(loop(onKeys, second) == LOOP_FLAGS, "100 ON flags");
   }
 
   /** Stops the client. */
@@ -154,9 +161,9 @@ public class PeerScenariosBenchmark {
     return ids[i];
   }
 
-  private int hundredFlags(TenantKey tenant) {
+  private int loop(String[] keys, TenantKey tenant) {
     int on = 0;
-    for (String key : loopKeys) {
+    for (String key : keys) {
       if (flags.isEnabled(key, tenant)) {
         on++;
       }
@@ -191,6 +198,12 @@ public class PeerScenariosBenchmark {
   /** One tenant key, 100 flags, 100 {@code isEnabled} calls; returns how many were true. */
   @Benchmark
   public int hundredFlags() {
-    return hundredFlags(TenantKey.of(nextId()));
+    return loop(loopKeys, TenantKey.of(nextId()));
+  }
+
+  /** One tenant key, 100 plain {@code ON} flags, 100 {@code isEnabled} calls. */
+  @Benchmark
+  public int hundredOnFlags() {
+    return loop(onKeys, TenantKey.of(nextId()));
   }
 }
