@@ -2,6 +2,7 @@ package dev.tenantflags.jmh;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -137,6 +138,8 @@ public final class Gate {
     }
     String mode = full ? "full" : "quick";
     Collection<RunResult> results;
+    // Numbers from a busy machine read 1.5-3x higher: every run states the load it ran under.
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     long started = System.nanoTime();
     try {
       results = new Runner(options(full, json, include).build()).run();
@@ -187,11 +190,13 @@ public final class Gate {
     long failed = rows.stream().filter(r -> !r.passed()).count();
     out.printf(
         Locale.ROOT,
-        "%s mode, JDK %s, %d benchmarks in %d s: %s%n",
+        "%s mode, JDK %s, %d benchmarks in %d s, load average %.2f before, %.2f after: %s%n",
         mode,
         jdk,
         rows.size(),
         seconds,
+        loadBefore,
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         failed == 0 ? "PASS" : "FAIL (" + failed + ")");
     return failed == 0 ? 0 : 1;
   }
