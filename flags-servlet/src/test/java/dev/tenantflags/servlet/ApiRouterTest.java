@@ -43,7 +43,9 @@ final class ApiRouterTest {
           "GET /evaluate/{key} EVALUATOR NARROWED",
           "GET /tokens ADMIN NONE",
           "POST /tokens ADMIN NONE",
-          "DELETE /tokens/{name} ADMIN NONE");
+          "DELETE /tokens/{name} ADMIN NONE",
+          "GET /snapshot SDK NONE",
+          "GET /stream SDK NONE");
 
   private static ApiRouter router(FeatureFlags flags) {
     EnvironmentClients envs = new EnvironmentClients(flags, null);
@@ -59,7 +61,8 @@ final class ApiRouterTest {
             new OverridesResource(envs, policy),
             new AuditResource(envs, policy),
             new EvaluateResource(envs, policy),
-            new TokensResource(envs, policy, null, Set.of())),
+            new TokensResource(envs, policy, null, Set.of()),
+            new RelayResource(envs, null)),
         policy);
   }
 
