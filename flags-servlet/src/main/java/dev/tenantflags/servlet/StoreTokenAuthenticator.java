@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note. Requests never query the store: tokens are held in memory, and a background
  * thread reads the store's token version ({@link FlagAdmin#tokenVersion()}) every {@code
- * pollInterval} (default 500 ms) and reloads them when it moved, so a token revoked on any instance
- * is refused everywhere within about that interval. Last-used times are kept in memory and written
+ * pollInterval} (default 1 s) and reloads them when it moved, so a token revoked on any instance is
+ * refused everywhere within about that interval. Last-used times are kept in memory and written
  * with {@link FlagStore#touchTokens} in one batch every {@code touchInterval} (default 60 s) and on
  * {@link #close()}. A store failure keeps the last good tokens and is logged once per state change.
  *
@@ -239,7 +239,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
    */
   public static final class Builder {
     private final FeatureFlags flags;
-    private Duration pollInterval = Duration.ofMillis(500);
+    private Duration pollInterval = Duration.ofSeconds(1);
     private Duration touchInterval = Duration.ofSeconds(60);
     private Clock clock = Clock.systemUTC();
 
@@ -248,8 +248,8 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
     }
 
     /**
-     * Sets how often the store's token version is read (default 500 ms): the bound on how long a
-     * token revoked elsewhere keeps working here.
+     * Sets how often the store's token version is read (default 1 s): the bound on how long a token
+     * revoked elsewhere keeps working here.
      *
      * @param interval 10 ms to 1 minute
      * @return this builder

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Token revocation across two API instances, each with its own {@link JdbiFlagStore}, client and
  * {@link StoreTokenAuthenticator}, on one embedded PostgreSQL (as two flags-server processes would
- * be): a token revoked through one is refused by the other within about a second.
+ * be): a token revoked through one is refused by the other within about a second (the default poll
+ * interval; the bound allows for a loaded machine).
  */
 final class TokensPostgresTest {
 
@@ -131,9 +132,11 @@ final class TokensPostgresTest {
     Duration took = Duration.ofNanos(System.nanoTime() - revoked);
 
     assertThat(onB).isEqualTo(401);
+    System.out.println(
+        "TokensPostgresTest: revoked token refused by the other instance after " + took);
     assertThat(took)
         .as("refused by the other instance after %s", took)
-        .isLessThan(Duration.ofMillis(1500));
+        .isLessThan(Duration.ofMillis(2500));
     assertThat(storeA.audit(new AuditQuery(null, null, null, null, null, 20)))
         .extracting(e -> e.action())
         .contains(AuditAction.TOKEN_CREATED, AuditAction.TOKEN_REVOKED);
