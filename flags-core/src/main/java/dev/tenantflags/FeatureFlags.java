@@ -420,8 +420,10 @@ public final class FeatureFlags implements AutoCloseable {
     refresher.usage.flush(config.store(), config.environment(), config.clock());
   }
 
-  Refresher refresher() {
-    return refresher;
+  /** A flag's true count since start (tests); 0 for an unknown key. */
+  long refresherUsageTrueCount(String key) {
+    FlagUsage usage = refresher.usage.get(key);
+    return usage == null ? 0 : usage.trueCount();
   }
 
   static FeatureFlags start(ClientConfig config) {

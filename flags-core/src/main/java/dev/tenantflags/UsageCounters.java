@@ -39,9 +39,18 @@ final class UsageCounters {
   private final ConcurrentHashMap<String, FlagUsage> byKey = new ConcurrentHashMap<>();
   private final AtomicInteger nextSlot = new AtomicInteger();
   private final LinkedHashMap<String, UsageBucket> pending = new LinkedHashMap<>();
+  private final int maxPending;
   private long droppedBuckets;
   private boolean failing;
   private volatile boolean unsupported;
+
+  UsageCounters() {
+    this(MAX_PENDING);
+  }
+
+  UsageCounters(int maxPending) {
+    this.maxPending = maxPending;
+  }
 
   /** The usage object of a key, created on first sight. */
   FlagUsage forKey(String key) {
@@ -111,7 +120,7 @@ final class UsageCounters {
       return;
     }
     for (Iterator<UsageBucket> it = pending.values().iterator();
-        pending.size() > MAX_PENDING && it.hasNext(); ) {
+        pending.size() > maxPending && it.hasNext(); ) {
       it.next();
       it.remove();
       droppedBuckets++;
