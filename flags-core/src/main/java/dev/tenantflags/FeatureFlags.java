@@ -274,7 +274,7 @@ public final class FeatureFlags implements AutoCloseable {
    * @deprecated for removal: the store is an implementation detail of the client. Use {@link
    *     FlagAdmin} for reads and writes ({@link FlagAdmin#environments()}, {@link
    *     FlagAdmin#audit(AuditQuery)}, {@link FlagAdmin#overrides(String)}, {@link FlagAdmin#usage},
-   *     {@link FlagAdmin#tokens()} ...), {@link #forEnvironment(String)} for a client of another
+   *     {@link FlagAdmin#apiTokens()} ...), {@link #forEnvironment(String)} for a client of another
    *     environment, {@link #storeDescription()} to name it.
    */
   @Deprecated(forRemoval = true)

@@ -72,29 +72,28 @@ final class ClientApiTest {
   void tokens_createListTouchRevoke_areAuditedInTheAdminsEnvironment() {
     InMemoryFlagStore store = new InMemoryFlagStore();
     try (FeatureFlags flags = TestFlags.client(store)) {
-      FlagAdmin admin = flags.admin("root");
-      long v0 = admin.tokenVersion();
+      TokenAdmin admin = flags.admin("root").apiTokens();
+      long v0 = admin.version();
       Instant now = Instant.parse("2026-11-30T10:00:00Z");
       AuditEntry created =
-          admin.createToken(
-              new ApiToken("ci-bot", "DEVELOPER", null, SHA, now, "root", null), "ci");
+          admin.create(new ApiToken("ci-bot", "DEVELOPER", null, SHA, now, "root", null), "ci");
       assertThat(created.action()).isEqualTo(AuditAction.TOKEN_CREATED);
       assertThat(created.environment()).isEqualTo(ENV);
       assertThat(created.after()).contains("ci-bot").doesNotContain(SHA);
-      assertThat(admin.tokenVersion()).isGreaterThan(v0);
-      admin.touchTokens(Map.of("ci-bot", now.plusSeconds(60)));
-      assertThat(admin.tokens())
+      assertThat(admin.version()).isGreaterThan(v0);
+      admin.touch(Map.of("ci-bot", now.plusSeconds(60)));
+      assertThat(admin.list())
           .singleElement()
           .extracting(ApiToken::lastUsedAt)
           .isEqualTo(now.plusSeconds(60));
-      AuditEntry revoked = admin.revokeToken("ci-bot", null);
+      AuditEntry revoked = admin.revoke("ci-bot", null);
       assertThat(revoked.action()).isEqualTo(AuditAction.TOKEN_REVOKED);
       assertThat(revoked.before()).contains("DEVELOPER");
-      assertThat(admin.tokens()).isEmpty();
-      assertThatThrownBy(() -> admin.revokeToken("ci-bot", null))
+      assertThat(admin.list()).isEmpty();
+      assertThatThrownBy(() -> admin.revoke("ci-bot", null))
           .isInstanceOf(FlagNotFoundException.class)
           .hasMessageContaining("ci-bot");
-      assertThat(admin.audit(new AuditQuery(ENV, null, null, null, null, 10)))
+      assertThat(flags.admin("root").audit(new AuditQuery(ENV, null, null, null, null, 10)))
           .extracting(AuditEntry::action)
           .contains(AuditAction.TOKEN_CREATED, AuditAction.TOKEN_REVOKED);
     }
