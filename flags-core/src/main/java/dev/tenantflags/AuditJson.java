@@ -8,7 +8,7 @@ final class AuditJson {
   private AuditJson() {}
 
   static String of(Flag flag) {
-    return Json.write(FlagExport.toMap(flag));
+    return FlagFields.toJson(flag);
   }
 
   static String of(TenantOverride override) {

@@ -113,6 +113,22 @@ public final class FlagAdmin {
   }
 
   /**
+   * Reads one tenant's override of one flag.
+   *
+   * @param key the flag key
+   * @param tenantId the tenant id
+   * @return the override, or empty
+   */
+  public Optional<TenantOverride> override(String key, String tenantId) {
+    for (TenantOverride o : tenantOverrides(tenantId)) {
+      if (o.flagKey().equals(key)) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Returns a flag's audit entries, newest first.
    *
    * @param key the flag key
@@ -249,10 +265,7 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag archive(String key, String comment) {
-    return retrying(
-        () ->
-            change(
-                key, ANY_VERSION, f -> f.withArchived(true), AuditAction.FLAG_ARCHIVED, comment));
+    return retrying(key, f -> f.withArchived(true), AuditAction.FLAG_ARCHIVED, comment);
   }
 
   /**
@@ -264,10 +277,7 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag restore(String key, String comment) {
-    return retrying(
-        () ->
-            change(
-                key, ANY_VERSION, f -> f.withArchived(false), AuditAction.FLAG_RESTORED, comment));
+    return retrying(key, f -> f.withArchived(false), AuditAction.FLAG_RESTORED, comment);
   }
 
   /**
@@ -279,14 +289,7 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag kill(String key, String comment) {
-    return retrying(
-        () ->
-            change(
-                key,
-                ANY_VERSION,
-                f -> f.withState(FlagState.OFF),
-                AuditAction.FLAG_KILLED,
-                comment));
+    return retrying(key, f -> f.withState(FlagState.OFF), AuditAction.FLAG_KILLED, comment);
   }
 
   /** Attempts of a change without an expected version that meets concurrent edits. */
@@ -296,10 +299,11 @@ public final class FlagAdmin {
    * Runs a change made without an expected version again when another writer's change came between
    * its read and its write ({@code STALE_VERSION}): the caller asked for "whatever is stored".
    */
-  private static Flag retrying(java.util.function.Supplier<Flag> change) {
+  private Flag retrying(
+      String key, UnaryOperator<Flag> change, AuditAction action, String comment) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return change.get();
+        return change(key, ANY_VERSION, change, action, comment);
       } catch (FlagConflictException e) {
         if (e.kind() != FlagConflictException.Kind.STALE_VERSION || attempt >= CONFLICT_ATTEMPTS) {
           throw e;
