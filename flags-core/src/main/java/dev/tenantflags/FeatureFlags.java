@@ -209,10 +209,15 @@ public final class FeatureFlags implements AutoCloseable {
         bits[i >>> 6] |= 1L << i;
       }
     }
-    for (int i = 0; i < active.length; i++) {
-      FlagUsage usage = active[i].usage;
-      if (usage != null) {
-        usage.record((bits[i >>> 6] & (1L << i)) != 0);
+    FlagUsage calls = s.allCalls;
+    if (calls != null) {
+      // Constant flags are counted per call by the flusher (see Snapshot.allCalls); one add here.
+      calls.record(true);
+      for (int i : s.tenantDependent) {
+        FlagUsage usage = active[i].usage;
+        if (usage != null) {
+          usage.record((bits[i >>> 6] & (1L << i)) != 0);
+        }
       }
     }
     // One bit per flag over the snapshot's sorted keys: no hash map, no node per flag.

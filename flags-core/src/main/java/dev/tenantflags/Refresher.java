@@ -195,6 +195,9 @@ final class Refresher {
             index,
             null,
             context);
+    if (current.allCalls != null) {
+      usage.published(current);
+    }
     setStatus(Status.State.STALE, status.detail());
   }
 
@@ -399,6 +402,9 @@ final class Refresher {
               || !loaded.lazyChanges().complete();
       if (next != null) {
         current = next;
+        if (next.allCalls != null) {
+          usage.published(next);
+        }
         notifyFlagChanges(published, next);
         if (published == null || !published.unreadable.equals(next.unreadable)) {
           notifyUnreadable(published, next);

@@ -206,4 +206,26 @@ final class UsageTest {
     assertThat(counters.pendingBuckets()).isZero();
     assertThat(counters.totals().get("on")[0]).isEqualTo(hours);
   }
+
+  @Test
+  void evaluateAll_acrossSnapshotChanges_countsEveryFlagOfEveryCall() {
+    FeatureFlags flags = manualFlushing();
+    TenantKey pro = TenantKey.of("acme").with("plan", "pro");
+    flags.evaluateAll(pro);
+    flags.evaluateAll(TenantKey.of("globex"));
+    flags.admin("ops").create(Flag.of("newer").withState(FlagState.ON), null);
+    flags.evaluateAll(pro);
+    flags.flushUsageNow();
+    assertThat(bucket("on", TEN).trueCount()).isEqualTo(3);
+    assertThat(bucket("off", TEN).falseCount()).isEqualTo(3);
+    assertThat(bucket("pro", TEN).trueCount()).isEqualTo(2);
+    assertThat(bucket("pro", TEN).falseCount()).isEqualTo(1);
+    assertThat(bucket("newer", TEN).trueCount()).isEqualTo(1);
+    // A second flush adds nothing new.
+    flags.flushUsageNow();
+    assertThat(bucket("on", TEN).trueCount()).isEqualTo(3);
+    flags.evaluateAll(pro);
+    flags.flushUsageNow();
+    assertThat(bucket("on", TEN).trueCount()).isEqualTo(4);
+  }
 }
