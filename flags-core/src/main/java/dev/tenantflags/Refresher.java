@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * lazy holder's epoch tick and usage flushes. Every store call of a refresh runs on `worker` (one
  * daemon thread); the cycle waits for it at most storeTimeout, so a hung store turns into STALE
  * instead of a hung scheduler, and a cycle that finds the previous store call still running fails at
- * once instead of queueing another (the queue never grows). Usage flushes run on `usageWorker`, with
+ * once instead of queueing another (the queue never grows); a load that finishes late is published
+ * by the next cycle, so a store slower than storeTimeout still delivers. Usage flushes run on
+ * `usageWorker`, with
  * the same rule. Evaluation never waits on any of them, and close() waits on none but the final
  * flush, which is bounded.
  *
@@ -91,6 +93,12 @@ final class Refresher {
   private volatile Boolean lazyMode;
   private volatile long lazyCount = -1;
   private Future<Loaded> inFlight;
+
+  /** What the in-flight load started from, and whether a cycle already used its result. */
+  private Snapshot inFlightBase;
+
+  private boolean inFlightFull;
+  private boolean inFlightUsed = true;
   private Future<?> flushInFlight;
   private AutoCloseable subscription;
 
@@ -289,8 +297,6 @@ final class Refresher {
         return;
       }
       try {
-        Snapshot base = current;
-        boolean full = base == null || base.bootstrap || !storeHealthy;
         if (inFlight != null && !inFlight.isDone()) {
           failed(
               new FlagStoreException(
@@ -298,11 +304,18 @@ final class Refresher {
               false);
           return;
         }
+        publishLate();
+        Snapshot base = current;
+        boolean full = base == null || base.bootstrap || !storeHealthy;
         Future<Loaded> task = worker.submit(() -> load(base, full));
         inFlight = task;
+        inFlightBase = base;
+        inFlightFull = full;
+        inFlightUsed = false;
         Loaded loaded;
         try {
           loaded = task.get(config.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+          inFlightUsed = true;
         } catch (TimeoutException e) {
           failed(
               new FlagStoreException(
@@ -310,6 +323,7 @@ final class Refresher {
               false);
           return;
         } catch (ExecutionException e) {
+          inFlightUsed = true;
           Throwable cause = e.getCause();
           failed(cause, !(cause instanceof RuntimeException));
           return;
@@ -322,6 +336,31 @@ final class Refresher {
       } catch (Throwable t) {
         failed(t, true);
       }
+    }
+  }
+
+  /**
+   * A load that finished after its cycle gave up on it (a slow store, e.g. a first load of very
+   * many overrides) is still good data: publish it if nothing was published since it started.
+   */
+  private void publishLate() {
+    if (inFlightUsed || inFlight == null) {
+      return;
+    }
+    inFlightUsed = true;
+    Loaded late;
+    try {
+      late = inFlight.get();
+    } catch (ExecutionException
+        | InterruptedException
+        | java.util.concurrent.CancellationException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return; // its failure was already reported as a timeout
+    }
+    if (inFlightBase == current) {
+      publish(inFlightBase, inFlightFull, late);
     }
   }
 
