@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,12 @@ final class UsageCounters {
   private final AtomicInteger nextSlot = new AtomicInteger();
   private static final long[] NONE = new long[2];
   private final LinkedHashMap<String, UsageBucket> pending = new LinkedHashMap<>();
-  private final List<Snapshot> snapshots = new ArrayList<>();
+
+  /**
+   * Concurrent: the refresher adds while a flush (holding this object's lock) may be in the store.
+   */
+  private final ConcurrentLinkedQueue<Snapshot> snapshots = new ConcurrentLinkedQueue<>();
+
   private final int maxPending;
   private long droppedBuckets;
   private boolean failing;
@@ -91,7 +96,7 @@ final class UsageCounters {
   }
 
   /** Called by the refresher with every snapshot it publishes (counting on). */
-  synchronized void published(Snapshot snapshot) {
+  void published(Snapshot snapshot) {
     snapshots.add(snapshot);
   }
 

@@ -228,4 +228,22 @@ final class UsageTest {
     flags.flushUsageNow();
     assertThat(bucket("on", TEN).trueCount()).isEqualTo(4);
   }
+
+  @Test
+  void close_whileAFlushHangsInTheStore_returnsPromptly() {
+    java.util.concurrent.CountDownLatch hung = store.hang("addUsage");
+    try {
+      FeatureFlags flags = client(builder().usageFlushInterval(Duration.ofMillis(20)));
+      flags.isEnabled("on", TenantKey.of("acme"));
+      TestFlags.await("a flush is in the store", () -> store.calls("addUsage") > 0);
+      // Publishing snapshots meanwhile does not wait for the hung flush.
+      flags.admin("ops").create(Flag.of("during").withState(FlagState.ON), null);
+      assertThat(flags.isEnabled("during", TenantKey.of("acme"))).isTrue();
+      long start = System.nanoTime();
+      flags.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      hung.countDown();
+    }
+  }
 }
