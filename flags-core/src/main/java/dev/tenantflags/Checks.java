@@ -70,8 +70,8 @@ final class Checks {
   }
 
   /**
-   * An identifier-like string (tenant id, actor, salt): non-empty, at most {@code max} characters,
-   * no control character at all.
+   * An identifier-like string (tenant id, actor, salt, label): non-empty, at most {@code max}
+   * characters, no control characters other than tab and newline (SPEC §6, one rule for all text).
    */
   static String name(String field, String value, int max) {
     if (value == null || value.isEmpty()) {
@@ -81,7 +81,7 @@ final class Checks {
       throw new FlagValidationException(
           field, field + " must be at most " + max + " characters: " + value.length());
     }
-    int bad = firstControl(value, false);
+    int bad = firstControl(value, true);
     if (bad >= 0) {
       throw controlCharacter(field, value, bad);
     }
