@@ -157,6 +157,11 @@ final class HostileInputTest {
     assertThatThrownBy(() -> Json.parse(longString))
         .hasMessageContaining("string longer than 1000000 characters");
     assertThat((String) Json.parse("\"" + "x".repeat(Json.MAX_STRING) + "\"")).hasSize(1_000_000);
+    String longKey = "k".repeat(100_000);
+    assertThatThrownBy(() -> Json.parse("{\"" + longKey + "\":1,\"" + longKey + "\":2}"))
+        .hasMessageEndingWith("duplicate field '" + "k".repeat(64) + "…'");
+    assertThatThrownBy(() -> Json.parse("[\u0001]"))
+        .hasMessage("json is malformed at offset 1: unexpected character '\\u0001'");
     assertThatThrownBy(() -> Json.parse("1" + "0".repeat(1000)))
         .hasMessage("json is malformed at offset 0: number longer than 1000 characters");
   }
