@@ -6,14 +6,11 @@ import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.FlagStoreException;
 import dev.tenantflags.spi.OverrideSet;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -75,7 +72,7 @@ final class Refresher {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService worker;
   private final ExecutorService usageWorker;
-  private final List<FeatureFlagsListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners listeners = new Listeners();
   private final Object refreshLock = new Object();
   private final Object stateLock = new Object();
   private final CountDownLatch firstLoad = new CountDownLatch(1);
@@ -444,9 +441,9 @@ final class Refresher {
         if (next.allCalls != null) {
           usage.published(next);
         }
-        notifyFlagChanges(published, next);
+        listeners.flags(published, next);
         if (published == null || !published.unreadable.equals(next.unreadable)) {
-          notifyUnreadable(published, next);
+          listeners.unreadable(published, next, environment);
         }
       }
       storeHealthy = true;
@@ -458,7 +455,7 @@ final class Refresher {
         } else {
           LOG.info("store reachable again; environment '{}' is READY", environment);
         }
-        notifyStatus(before, status);
+        listeners.status(before, status);
       }
     }
     LazyOverrides l = lazy;
@@ -528,70 +525,7 @@ final class Refresher {
     Status before = status;
     status = status(state, before.lastRefresh(), detail);
     if (before.state() != state) {
-      notifyStatus(before, status);
-    }
-  }
-
-  private void notifyStatus(Status before, Status after) {
-    for (FeatureFlagsListener listener : listeners) {
-      try {
-        listener.onStatusChanged(before, after);
-      } catch (RuntimeException e) {
-        LOG.warn("status listener failed", e);
-      }
-    }
-  }
-
-  private void notifyUnreadable(Snapshot before, Snapshot after) {
-    if (before == null && after.unreadable.isEmpty()) {
-      return;
-    }
-    if (!after.unreadable.isEmpty()) {
-      LOG.warn(
-          "{} stored rows of environment '{}' cannot be read; see the client status",
-          after.unreadable.size(),
-          environment);
-    }
-    for (FeatureFlagsListener listener : listeners) {
-      try {
-        listener.onUnreadableRows(after.unreadable);
-      } catch (RuntimeException e) {
-        LOG.warn("unreadable-rows listener failed", e);
-      }
-    }
-  }
-
-  private void notifyFlagChanges(Snapshot before, Snapshot after) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    Set<String> changed = new HashSet<>();
-    for (Flag flag : after.flags) {
-      CompiledFlag old = before == null ? null : before.flag(flag.key());
-      if (old == null
-          || old.flag == null
-          || !old.flag.equals(flag)
-          || old.hasOverrides != after.flag(flag.key()).hasOverrides) {
-        changed.add(flag.key());
-      }
-    }
-    if (before != null) {
-      for (Flag flag : before.flags) {
-        if (after.flag(flag.key()) == null) {
-          changed.add(flag.key());
-        }
-      }
-    }
-    if (changed.isEmpty()) {
-      return;
-    }
-    Set<String> keys = Collections.unmodifiableSet(changed);
-    for (FeatureFlagsListener listener : listeners) {
-      try {
-        listener.onFlagsChanged(keys);
-      } catch (RuntimeException e) {
-        LOG.warn("flag change listener failed", e);
-      }
+      listeners.status(before, status);
     }
   }
 
