@@ -39,8 +39,8 @@ public final class FeatureFlags implements AutoCloseable {
    * flag, Evaluator over immutable objects, then (counting on) one atomic add in the flag's striped
    * counters. No lock, no I/O, no allocation, no logging, no clock read. In the default mode the
    * override lookup is a HashMap get in memory, so an unknown tenant costs nothing; only lazy mode may
-   * wait, at most coldLoadTimeout, for a tenant never seen. Exposure events (opt-in) add a map get
-   * and, once per window, a queue offer.
+   * wait, at most coldLoadTimeout, for a tenant never seen. Exposure events (opt-in) add a nanoTime
+   * read, a map get and, once per window per (flag, tenant, value), an event and a queue offer.
    *
    * Failure: evaluation catches everything and answers the caller's default with ERROR; it never
    * waits on the store, whatever the store does.
