@@ -3,6 +3,7 @@ package dev.tenantflags.servlet;
 import dev.tenantflags.ApiToken;
 import dev.tenantflags.FeatureFlags;
 import dev.tenantflags.FlagAdmin;
+import dev.tenantflags.TokenAdmin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -33,11 +34,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Design note. Requests never query the store: tokens are held in memory, and a background
- * thread reads the store's token version ({@link FlagAdmin#tokenVersion()}) every {@code
- * pollInterval} (default 1 s) and reloads them when it moved, so a token revoked on any instance is
- * refused everywhere within about that interval. Last-used times are kept in memory and written
- * with {@link FlagStore#touchTokens} in one batch every {@code touchInterval} (default 60 s) and on
- * {@link #close()}. A store failure keeps the last good tokens and is logged once per state change.
+ * thread reads the store's token version ({@link TokenAdmin#version()}) every {@code pollInterval}
+ * (default 1 s) and reloads them when it moved, so a token revoked on any instance is refused
+ * everywhere within about that interval. Last-used times are kept in memory and written with {@link
+ * TokenAdmin#touch} in one batch every {@code touchInterval} (default 60 s) and on {@link
+ * #close()}. A store failure keeps the last good tokens and is logged once per state change.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -48,7 +49,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
 
   private record Entry(byte[] sha256, Caller caller) {}
 
-  private final FlagAdmin store;
+  private final TokenAdmin store;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
@@ -57,7 +58,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
   private volatile boolean failing;
 
   private StoreTokenAuthenticator(Builder b) {
-    this.store = b.flags.admin("api-tokens");
+    this.store = b.flags.admin("api-tokens").apiTokens();
     this.clock = b.clock;
     reload();
     this.scheduler =
@@ -107,7 +108,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
   /** The stored tokens (never secrets), with last-use times not yet flushed merged in. */
   List<ApiToken> tokens() {
     List<ApiToken> out = new ArrayList<>();
-    for (ApiToken t : store.tokens()) {
+    for (ApiToken t : store.list()) {
       Instant pending = lastUsed.get(t.name());
       if (pending != null && (t.lastUsedAt() == null || pending.isAfter(t.lastUsedAt()))) {
         t = t.withLastUsedAt(pending);
@@ -134,21 +135,21 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
             clock.instant(),
             admin.actor(),
             null);
-    admin.createToken(stored, comment);
+    admin.apiTokens().create(stored, comment);
     reload();
     return secret;
   }
 
   /** Revokes a token, audited by {@code admin}: refused here at once, elsewhere within the poll. */
   void revoke(String name, FlagAdmin admin, String comment) {
-    admin.revokeToken(name, comment);
+    admin.apiTokens().revoke(name, comment);
     lastUsed.remove(name);
     reload();
   }
 
   /** Whether the store holds a token of this name. */
   boolean exists(String name) {
-    for (ApiToken t : store.tokens()) {
+    for (ApiToken t : store.list()) {
       if (t.name().equals(name)) {
         return true;
       }
@@ -158,7 +159,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
 
   private void poll() {
     try {
-      long current = store.tokenVersion();
+      long current = store.version();
       if (current != version) {
         reload();
       } else if (failing) {
@@ -177,9 +178,9 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
 
   private synchronized void reload() {
     try {
-      long v = store.tokenVersion();
+      long v = store.version();
       List<Entry> loaded = new ArrayList<>();
-      for (ApiToken t : store.tokens()) {
+      for (ApiToken t : store.list()) {
         try {
           loaded.add(new Entry(HexFormat.of().parseHex(t.sha256()), caller(t)));
         } catch (IllegalArgumentException e) {
@@ -213,7 +214,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
     }
     Map<String, Instant> batch = Map.copyOf(lastUsed);
     try {
-      store.touchTokens(batch);
+      store.touch(batch);
       batch.forEach(lastUsed::remove);
     } catch (RuntimeException e) {
       LOG.debug("flushing token last-use times failed; will retry", e);
@@ -292,7 +293,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
      * @throws UnsupportedOperationException if the store keeps no API tokens
      */
     public StoreTokenAuthenticator build() {
-      flags.admin("api-tokens").tokenVersion();
+      flags.admin("api-tokens").apiTokens().version();
       return new StoreTokenAuthenticator(this);
     }
 
