@@ -14,6 +14,7 @@ import dev.tenantflags.AuditEntry;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagExport;
+import dev.tenantflags.FlagFields;
 import dev.tenantflags.TenantOverride;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ final class JsonSupport {
 
   /** The shape of {@link FlagExport}'s flags. */
   static Map<String, Object> flag(Flag flag) {
-    return FlagExport.toMap(flag);
+    return FlagFields.toMap(flag);
   }
 
   /** The shape of {@link FlagExport}'s overrides. */
