@@ -27,6 +27,8 @@ public record Timeouts(Duration statement, Duration connect) {
    * Checks the durations.
    *
    * @throws IllegalArgumentException if one is shorter than a second
+   * @param statement the statement
+   * @param connect the connect
    */
   public Timeouts {
     Objects.requireNonNull(statement, "statement");
