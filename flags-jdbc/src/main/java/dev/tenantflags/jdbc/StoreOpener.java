@@ -99,7 +99,7 @@ final class StoreOpener {
   }
 
   private static String describe(Throwable e) {
-    return StoreCalls.describe(e, null, null);
+    return StoreCalls.describe(e);
   }
 
   private static Dialect detect(Handle handle) {

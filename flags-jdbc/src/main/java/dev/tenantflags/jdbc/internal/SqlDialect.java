@@ -49,6 +49,38 @@ public interface SqlDialect {
    */
   default void addDriverProperties(Properties properties) {}
 
+  /** What a database failure means, as far as the store's messages and retries care. */
+  enum Failure {
+    /** The statement ran out of time (a lock wait, an overloaded database). */
+    STATEMENT_TIMEOUT,
+    /** The database (file) stayed locked by another connection. */
+    LOCKED,
+    /** A text value holds a character the database cannot store (e.g. NUL on PostgreSQL). */
+    UNSTORABLE_TEXT,
+    /** The connection is broken: a retryable read may try once more on a fresh one. */
+    CONNECTION_LOST,
+    /** Anything else. */
+    OTHER
+  }
+
+  /**
+   * Classifies a database failure by the dialect's own codes; the JDBC-standard kinds (SQLState
+   * class 08, {@code SQLTimeoutException}) are recognised for every dialect by the default.
+   *
+   * @param e the driver's exception
+   * @return what it means
+   */
+  default Failure classify(java.sql.SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (state.startsWith("08")) {
+      return Failure.CONNECTION_LOST;
+    }
+    if (e instanceof java.sql.SQLTimeoutException) {
+      return Failure.STATEMENT_TIMEOUT;
+    }
+    return Failure.OTHER;
+  }
+
   /**
    * Whether the database pushes committed changes to a listener connection (PostgreSQL {@code
    * LISTEN/NOTIFY}); the others are polled.
