@@ -29,8 +29,7 @@ final class PostgresDialect implements SqlDialect {
     properties.setProperty("socketTimeout", Integer.toString(timeouts.socketSeconds()));
     properties.setProperty("connectTimeout", Integer.toString(timeouts.connectSeconds()));
     properties.setProperty("loginTimeout", Integer.toString(timeouts.connectSeconds()));
-    properties.setProperty(
-        "cancelSignalTimeout", Integer.toString(timeouts.statementSeconds(Operation.LOAD_FLAG)));
+    properties.setProperty("cancelSignalTimeout", Integer.toString(timeouts.statementSeconds()));
   }
 
   @Override

@@ -31,7 +31,7 @@ final class SqliteDialect implements SqlDialect {
   private final int busyTimeoutMillis;
 
   SqliteDialect(Timeouts timeouts) {
-    this.busyTimeoutMillis = timeouts.statementSeconds(Operation.LOAD_FLAG) * 1000;
+    this.busyTimeoutMillis = timeouts.statementSeconds() * 1000;
   }
 
   @Override
