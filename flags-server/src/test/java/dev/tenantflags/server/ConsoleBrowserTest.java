@@ -260,7 +260,27 @@ final class ConsoleBrowserTest {
     browser.click("#tenant-form button[type=submit]");
     browser.waitFor("document.querySelector('#tenant-result .tenant-flag')");
     assertThat(browser.text("#tenant-result")).contains("Module fin", "new_checkout", "Why:");
+    assertThat(browser.text("#tenant-result li[data-flag=kyc_tiers]"))
+        .contains("OFF", "outside the flag's scope");
+    // With its plan, acme matches kyc_tiers' plan scope.
+    browser.type("#tenant-plan", "pro");
+    browser.click("#tenant-form button[type=submit]");
+    browser.waitFor(
+        "document.querySelector('#tenant-result li[data-flag=kyc_tiers]').classList.contains('is-on')");
+    assertThat(browser.text("#tenant-result li[data-flag=kyc_tiers]")).contains("target scope");
     shot("07-tenant-view");
+    // An override from the tenant view, with a why.
+    browser.click("#tenant-result li[data-flag=dispute_composer] button[aria-label^='Override dispute_composer off']");
+    browser.waitFor("document.getElementById('confirm-dialog').open");
+    assertThat(browser.text("#confirm-warning")).contains("production is protected");
+    browser.type("#confirm-comment", "acme asked to wait");
+    browser.click("#confirm-ok");
+    browser.waitFor(
+        "document.querySelector('#tenant-result li[data-flag=dispute_composer] .badge') &&"
+            + " document.querySelector('#tenant-result li[data-flag=dispute_composer]')"
+            + ".textContent.includes('override')");
+    assertThat(admin.get("/api/flags/dispute_composer/overrides/acme").json().path("enabled").asBoolean())
+        .isFalse();
 
     // The audit log shows the kill with its comment.
     browser.click(".nav-button[data-view=audit]");
