@@ -462,7 +462,7 @@ final class ConsoleBrowserTest {
     openFlag("beta_reports");
 
     assertThat(browser.text("#override-off-warning"))
-        .contains("beta_reports is OFF, and OFF is the kill switch", "make it TARGETED");
+        .contains("beta_reports is OFF, and OFF is the kill switch", "Make it TARGETED");
     browser.type("#override-tenant", "acme");
     browser.type("#override-comment", "early access");
     browser.click("#override-add");

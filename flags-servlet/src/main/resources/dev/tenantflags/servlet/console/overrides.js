@@ -19,8 +19,8 @@ function offWarning(ctx) {
   if (ctx.flag.state !== 'OFF' || ctx.flag.archived) return null;
   const denied = access.denied('DEVELOPER');
   return h('div', { id: 'override-off-warning', class: 'banner banner-warn' },
-    h('p', { text: `${ctx.flag.key} is OFF, and OFF is the kill switch: it beats every override, so overrides here change nothing. `
-      + 'To switch it on for chosen tenants only, make it TARGETED: with an empty scope that means exactly the tenants whose override is on.' }),
+    h('p', { text: `${ctx.flag.key} is OFF, and OFF is the kill switch: it beats every override, so an override here changes nothing. `
+      + 'Make it TARGETED to give it to exactly the tenants whose override is on (and those its scope names).' }),
     h('button', { type: 'button', id: 'switch-targeted', class: 'button-primary', disabled: Boolean(denied), title: denied || null,
       onclick: ctx.switchToTargeted }, 'Switch to TARGETED'));
 }
