@@ -303,4 +303,32 @@ final class FlagServerTest {
       assertThat(new Http(server.port(), token).get("/api/flags").status()).isEqualTo(200);
     }
   }
+
+  @Test
+  void tokens_createdAtRunTime_signInSurviveARestartAndRevokeWithoutOne() throws Exception {
+    String secret;
+    try (FlagServer server = start(options())) {
+      Http admin = new Http(server.port(), TOKEN);
+      Http.Response created =
+          admin.post(
+              "/api/tokens",
+              "{\"name\": \"viewer-bot\", \"role\": \"VIEWER\", \"comment\": \"dashboards\"}");
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      secret = created.json().path("token").asText();
+      assertThat(new Http(server.port(), secret).get("/api/flags").status()).isEqualTo(200);
+      assertThat(new Http(server.port(), secret).get("/health").json().path("state").asText())
+          .isEqualTo("READY");
+    }
+    try (FlagServer server = start(options())) {
+      Http admin = new Http(server.port(), TOKEN);
+      Http viewer = new Http(server.port(), secret);
+      assertThat(viewer.get("/api/flags").status()).isEqualTo(200);
+      assertThat(admin.get("/api/tokens").body()).contains("viewer-bot").doesNotContain(secret);
+
+      assertThat(admin.delete("/api/tokens/viewer-bot").status()).isEqualTo(204);
+
+      assertThat(viewer.get("/api/flags").status()).isEqualTo(401);
+      assertThat(admin.get("/api/audit?action=TOKEN_REVOKED").body()).contains("viewer-bot");
+    }
+  }
 }
