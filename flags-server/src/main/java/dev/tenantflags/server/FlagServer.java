@@ -12,6 +12,8 @@ import dev.tenantflags.servlet.BearerTokenAuthenticator;
 import dev.tenantflags.servlet.ConsoleServlet;
 import dev.tenantflags.servlet.FlagAdminServlet;
 import dev.tenantflags.servlet.Role;
+import dev.tenantflags.servlet.relay.ChangeBroadcaster;
+import dev.tenantflags.servlet.relay.RelayServlet;
 import dev.tenantflags.spi.FlagStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,14 +66,17 @@ public final class FlagServer implements AutoCloseable {
   static final String SEED_ACTOR = "flags-server --seed";
 
   private final Server jetty;
+  private final ChangeBroadcaster relay;
   private final FeatureFlags flags;
   private final FlagStore store;
   private final int port;
   private final Object closeLock = new Object();
   private boolean closed;
 
-  private FlagServer(Server jetty, FeatureFlags flags, FlagStore store, int port) {
+  private FlagServer(
+      Server jetty, ChangeBroadcaster relay, FeatureFlags flags, FlagStore store, int port) {
     this.jetty = jetty;
+    this.relay = relay;
     this.flags = flags;
     this.store = store;
     this.port = port;
@@ -157,6 +162,7 @@ public final class FlagServer implements AutoCloseable {
     JdbiFlagStore store = JdbiFlagStore.create(options.jdbcUrl());
     FeatureFlags flags = null;
     Server jetty = null;
+    ChangeBroadcaster relay = null;
     try {
       flags =
           FeatureFlags.builder()
@@ -185,6 +191,19 @@ public final class FlagServer implements AutoCloseable {
               "admin-api",
               FlagAdminServlet.builder().flags(flags).authenticator(authenticator).build()),
           "/api/*");
+      // The relay endpoints of SPEC §10 (SSE needs async); exact paths take precedence over /api/*.
+      relay = ChangeBroadcaster.builder().store(store).build();
+      for (String path : List.of("/api/snapshot", "/api/stream")) {
+        ServletHolder holder =
+            new ServletHolder(
+                RelayServlet.builder()
+                    .broadcaster(relay)
+                    .authenticator(authenticator)
+                    .defaultEnvironment(options.environment())
+                    .build());
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, path);
+      }
       context.addServlet(
           new ServletHolder("health", new HealthServlet(flags, dialect, authenticator)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");
@@ -225,8 +244,11 @@ public final class FlagServer implements AutoCloseable {
           options.environment());
       out.println("flags-server listening on http://" + host + ":" + port + "/");
       out.flush();
-      return new FlagServer(jetty, flags, store, port);
+      return new FlagServer(jetty, relay, flags, store, port);
     } catch (Exception e) {
+      if (relay != null) {
+        relay.close();
+      }
       stopQuietly(jetty);
       if (flags != null) {
         flags.close();
@@ -335,6 +357,7 @@ public final class FlagServer implements AutoCloseable {
       closed = true;
     }
     LOG.info("stopping");
+    relay.close(); // streams end with a retry hint while the connectors still run
     stopQuietly(jetty);
     flags.close();
     try {
