@@ -266,11 +266,14 @@ final class ConsoleBrowserTest {
     browser.type("#tenant-plan", "pro");
     browser.click("#tenant-form button[type=submit]");
     browser.waitFor(
-        "document.querySelector('#tenant-result li[data-flag=kyc_tiers]').classList.contains('is-on')");
+        "document.querySelector('#tenant-result"
+            + " li[data-flag=kyc_tiers]').classList.contains('is-on')");
     assertThat(browser.text("#tenant-result li[data-flag=kyc_tiers]")).contains("target scope");
     shot("07-tenant-view");
     // An override from the tenant view, with a why.
-    browser.click("#tenant-result li[data-flag=dispute_composer] button[aria-label^='Override dispute_composer off']");
+    browser.click(
+        "#tenant-result li[data-flag=dispute_composer] button[aria-label^='Override"
+            + " dispute_composer off']");
     browser.waitFor("document.getElementById('confirm-dialog').open");
     assertThat(browser.text("#confirm-warning")).contains("production is protected");
     browser.type("#confirm-comment", "acme asked to wait");
@@ -279,7 +282,12 @@ final class ConsoleBrowserTest {
         "document.querySelector('#tenant-result li[data-flag=dispute_composer] .badge') &&"
             + " document.querySelector('#tenant-result li[data-flag=dispute_composer]')"
             + ".textContent.includes('override')");
-    assertThat(admin.get("/api/flags/dispute_composer/overrides/acme").json().path("enabled").asBoolean())
+    assertThat(
+            admin
+                .get("/api/flags/dispute_composer/overrides/acme")
+                .json()
+                .path("enabled")
+                .asBoolean())
         .isFalse();
 
     // The audit log shows the kill with its comment.

@@ -170,7 +170,8 @@ final class TenantAdminBrowserTest {
 
     // Switch smart_inbox on, with a why, in protected production — from the keyboard.
     browser.eval(
-        "document.querySelector('#mine-list li[data-flag=smart_inbox] button[role=switch]').focus()");
+        "document.querySelector('#mine-list li[data-flag=smart_inbox]"
+            + " button[role=switch]').focus()");
     browser.press("Enter", 13);
     browser.waitFor("document.getElementById('confirm-dialog').open");
     assertThat(browser.text("#confirm-text")).isEqualTo("Turn on smart_inbox for acme?");
