@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -151,6 +152,15 @@ public final class FlagServer implements AutoCloseable {
    */
   public static FlagServer start(ServerOptions options, Map<String, String> env, PrintStream out)
       throws IOException {
+    return start(options, env, out, Clock.systemUTC());
+  }
+
+  /**
+   * {@link #start(ServerOptions, Map, PrintStream)} judging staleness and usage by {@code clock}.
+   */
+  static FlagServer start(
+      ServerOptions options, Map<String, String> env, PrintStream out, Clock usageClock)
+      throws IOException {
     AdminToken adminToken = AdminToken.resolve(options.jdbcUrl(), env);
     BearerTokenAuthenticator.Builder tokens =
         BearerTokenAuthenticator.builder()
@@ -199,7 +209,8 @@ public final class FlagServer implements AutoCloseable {
       // Tokens created in the console live in the store; the file and FLAGS_ADMIN_TOKEN still work.
       storeTokens = storeTokens(store);
       context.addServlet(
-          new ServletHolder("admin-api", adminApi(flags, authenticator, storeTokens)), "/api/*");
+          new ServletHolder("admin-api", adminApi(flags, authenticator, storeTokens, usageClock)),
+          "/api/*");
       Authenticator anyToken = storeTokens == null ? authenticator : authenticator.or(storeTokens);
       // The relay endpoints of SPEC §10 (SSE needs async); exact paths take precedence over /api/*.
       relay = ChangeBroadcaster.builder().store(store).build();
@@ -277,9 +288,10 @@ public final class FlagServer implements AutoCloseable {
   private static FlagAdminServlet adminApi(
       FeatureFlags flags,
       BearerTokenAuthenticator fileTokens,
-      StoreTokenAuthenticator storeTokens) {
+      StoreTokenAuthenticator storeTokens,
+      Clock usageClock) {
     FlagAdminServlet.Builder api =
-        FlagAdminServlet.builder().flags(flags).authenticator(fileTokens);
+        FlagAdminServlet.builder().flags(flags).authenticator(fileTokens).clock(usageClock);
     if (storeTokens != null) {
       api.storeTokens(storeTokens);
     }
