@@ -119,8 +119,9 @@ export async function loadWhoHasIt(key, box) {
         h('li', {}, h('strong', { text: 'On through an override: ' }), on.length ? names(on) : 'none'),
         h('li', {}, h('strong', { text: 'Off through an override: ' }), off.length ? names(off) : 'none'),
         h('li', {}, h('strong', { text: 'Named in the tenant scope: ' }), (data.scopeTenants || []).length ? data.scopeTenants.join(', ') : 'none'),
-        data.rollout ? h('li', {}, h('strong', { text: 'Rollout: ' }),
-          `≈${data.rollout.estimatedOn} of ${data.rollout.knownTenants} known tenants at ${data.rollout.percent}% (the server's estimate over tenants it has seen)`) : null),
+        data.rollout ? h('li', {}, h('strong', { text: 'Rollout: ' }), data.rollout.knownTenants
+          ? `≈${data.rollout.estimatedOn} of ${data.rollout.knownTenants} known tenants at ${data.rollout.percent}% (the server's estimate over tenants it has seen)`
+          : `${data.rollout.percent}% of tenants; the server has seen no tenant yet to estimate with`) : null),
       h('p', { class: 'muted', text: 'Plan and other attribute conditions depend on what each application sends, so they are not listed here.' }));
     return data;
   } catch (e) {
