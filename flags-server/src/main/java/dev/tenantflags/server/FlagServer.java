@@ -204,6 +204,7 @@ public final class FlagServer implements AutoCloseable {
       connector.setPort(options.port());
       jetty.addConnector(connector);
       jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
+      jetty.setErrorHandler(new ProblemErrorHandler());
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       // Tokens created in the console live in the store; the file and FLAGS_ADMIN_TOKEN still work.
