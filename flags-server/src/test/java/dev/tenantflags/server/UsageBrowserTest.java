@@ -135,6 +135,27 @@ final class UsageBrowserTest {
     assertThat(browser.errors).isEmpty();
   }
 
+  @Test
+  void console_unreadableRow_isNamedAboveTheFlagList() throws Exception {
+    assertThat(
+            admin.post("/api/flags", "{\"key\": \"broken_row\", \"module\": \"legacy\"}").status())
+        .isEqualTo(201);
+    // A hand edit gone wrong: the row's scope is no longer JSON.
+    try (java.sql.Connection db =
+            java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("f.db"));
+        java.sql.Statement st = db.createStatement()) {
+      st.executeUpdate("UPDATE tf_flags SET scope = '{not json' WHERE flag_key = 'broken_row'");
+    }
+
+    browser.signIn("http://127.0.0.1:" + server.port() + "/", ADMIN);
+    browser.waitFor("!document.getElementById('unreadable').hidden");
+    assertThat(browser.text("#unreadable"))
+        .startsWith("1 stored row could not be read.")
+        .contains("broken_row");
+    shot("25-unreadable-row");
+    assertThat(browser.exceptions).isEmpty();
+  }
+
   private static void shot(String name) throws Exception {
     browser.screenshot(
         Path.of(System.getProperty("flags.server.screenshots", "target/screenshots"))

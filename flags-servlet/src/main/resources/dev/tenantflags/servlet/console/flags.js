@@ -69,7 +69,9 @@ async function loadUnreadable() {
     banner.hidden = rows.length === 0;
     replace(banner,
       h('strong', { text: `${rows.length} stored row${rows.length === 1 ? '' : 's'} could not be read. ` }),
-      'They keep their last good definition (or the caller\'s default) until an ADMIN replaces or archives them:',
+      rows.length === 1
+        ? 'It keeps its last good definition (or the caller\'s default) until an ADMIN replaces or archives it:'
+        : 'They keep their last good definition (or the caller\'s default) until an ADMIN replaces or archives them:',
       h('ul', {}, rows.map((r) => h('li', {},
         h('code', { text: r.flagKey || '?' }), r.tenantId ? [' for ', h('code', { text: r.tenantId })] : null,
         ` (${String(r.kind || 'row').toLowerCase()}): ${r.problem || 'unreadable'}`))));
