@@ -1,6 +1,6 @@
 // The flag list and the flag detail panel.
 import { api, access, session } from './api.js';
-import { h, replace, uid, when, statePill, tagBadges, showError, clearError, notice, confirmAction } from './dom.js';
+import { h, replace, uid, when, statePill, tagBadges, showError, clearError, notice, confirmAction, chipEditor, splitList } from './dom.js';
 import { bucket } from './bucketing.js';
 import { entryItem } from './audit.js';
 import { overridesSection, loadWhoHasIt } from './overrides.js';
@@ -177,9 +177,6 @@ async function createFlag(event) {
   }
 }
 
-function splitList(text) {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 // ---- detail --------------------------------------------------------------------------------------
 
@@ -451,42 +448,6 @@ function renderScopeEditors() {
         const input = document.getElementById(`scope-${name}-input`);
         if (input) input.focus();
       } }, 'Add attribute')));
-}
-
-/**
- * Chips with a remove button each, and an input + Add button. Values go in as text. Enter adds;
- * commas separate several values at once.
- */
-function chipEditor({ label, values, id, onChange, suggestions = [] }) {
-  let current = [...values];
-  const inputId = `${id}-input`;
-  const listId = suggestions.length ? `${id}-suggestions` : null;
-  const chips = h('ul', { class: 'chips', 'aria-label': label });
-  const input = h('input', { id: inputId, spellcheck: 'false', list: listId, placeholder: 'add…' });
-  const render = () => replace(chips, current.map((v) => h('li', { class: 'chip' },
-    h('span', { text: v }),
-    h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${v} from ${label}`, onclick: () => {
-      current = current.filter((x) => x !== v);
-      render();
-      onChange(current);
-      input.focus();
-    } }, '×'))));
-  const add = () => {
-    const added = splitList(input.value).filter((v) => !current.includes(v));
-    if (!added.length) return;
-    current = [...current, ...added];
-    input.value = '';
-    render();
-    onChange(current);
-  };
-  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
-  render();
-  return h('div', { class: 'chip-editor', id },
-    h('label', { for: inputId, text: label }),
-    chips,
-    h('div', { class: 'chip-add' }, input,
-      h('button', { type: 'button', class: 'button-quiet', id: `${id}-add`, onclick: add, 'aria-label': `Add to ${label}` }, 'Add')),
-    listId ? h('datalist', { id: listId }, suggestions.sort().map((s) => h('option', { value: s }))) : null);
 }
 
 function updateRolloutEnabled() {
