@@ -257,7 +257,8 @@ public final class FlagServer implements AutoCloseable {
       String host = options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind();
       LOG.info("admin token {}", adminToken.describe());
       if (options.tokens() != null) {
-        LOG.info("loaded {} tokens from {}", fileTokens, options.tokens());
+        LOG.info(
+            "loaded {} token{} from {}", fileTokens, fileTokens == 1 ? "" : "s", options.tokens());
       }
       LOG.info(
           "store {} ({}); default environment {}",
