@@ -167,6 +167,7 @@ final class ConsoleBrowserTest {
     browser.type("#new-flag-description", "One-page checkout");
     browser.type("#new-flag-module", "shop");
     browser.type("#new-flag-tags", "beta");
+    browser.type("#new-flag-comment", "SHOP-12 one-page checkout");
     shot("03-new-flag-dialog");
     browser.click("#new-flag-form button[type=submit]");
     browser.waitFor(
@@ -174,6 +175,8 @@ final class ConsoleBrowserTest {
             + " document.querySelector('#detail-title').textContent === 'new_checkout'");
     assertThat(admin.get("/api/flags/new_checkout").json().path("module").asText())
         .isEqualTo("shop");
+    assertThat(admin.get("/api/flags/new_checkout/history").body())
+        .contains("SHOP-12 one-page checkout");
 
     // Creating it twice: the API's 409 problem is explained in words, in the dialog.
     browser.click("#new-flag");

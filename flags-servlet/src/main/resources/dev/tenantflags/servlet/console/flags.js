@@ -164,6 +164,8 @@ async function createFlag(event) {
   if (module) body.module = module;
   const tags = splitList(document.getElementById('new-flag-tags').value);
   if (tags.length) body.tags = tags;
+  const comment = document.getElementById('new-flag-comment').value.trim();
+  if (comment) body.comment = comment;
   const error = document.getElementById('new-flag-error');
   try {
     await api.createFlag(body);
