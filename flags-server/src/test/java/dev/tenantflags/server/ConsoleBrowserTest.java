@@ -537,9 +537,9 @@ final class ConsoleBrowserTest {
   }
 
   @Test
-  void console_layoutAt1024And420_nothingClippedAndNoSidewaysScroll() throws Exception {
+  void console_layoutAt1366And1024And420_nothingClippedAndNoSidewaysScroll() throws Exception {
     try {
-      for (int width : new int[] {1024, 420}) {
+      for (int width : new int[] {1366, 1024, 420}) {
         browser.viewport(width, width == 420 ? 860 : 768);
         browser.signIn(base(), TOKEN);
         browser.waitFor("document.querySelectorAll('#flag-rows tr').length >= 4");
