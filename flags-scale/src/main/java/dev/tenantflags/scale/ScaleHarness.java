@@ -103,6 +103,7 @@ public final class ScaleHarness {
             .executor(clientThreads)
             .build();
     ScaleReport.Builder report = ScaleReport.builder(config);
+    report.loadAverage(loadAverage());
     String url = jdbcUrl;
     try {
       LOG.info("starting two flags-server processes");
@@ -137,6 +138,7 @@ public final class ScaleHarness {
     } finally {
       clientThreads.shutdownNow();
     }
+    report.loadAverage(loadAverage());
     ScaleReport result = report.build();
     Files.writeString(
         config.output().resolve("scale-results.md"), result.toMarkdown(), StandardCharsets.UTF_8);
@@ -298,6 +300,15 @@ public final class ScaleHarness {
       throw new IllegalStateException("no version in " + json);
     }
     return Long.parseLong(m.group(1));
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   private static long pgConnections(String url) throws SQLException {

@@ -29,6 +29,7 @@ import java.util.Locale;
  * @param failoverReconnectedMillis from killing A until every client was connected again
  * @param failoverNothingLost whether every client held both the change made just before the kill
  *     and the one after it
+ * @param loadAverages the machine's load averages (1, 5, 15 min) at the start and at the end
  */
 public record ScaleReport(
     ScaleConfig config,
@@ -48,13 +49,15 @@ public record ScaleReport(
     long peakKibB,
     long failoverAllHoldMillis,
     long failoverReconnectedMillis,
-    boolean failoverNothingLost) {
+    boolean failoverNothingLost,
+    List<String> loadAverages) {
 
   /** Copies the lists. */
   public ScaleReport {
     perClient = List.copyOf(perClient);
     allClients = List.copyOf(allClients);
     adminRoundTrips = List.copyOf(adminRoundTrips);
+    loadAverages = List.copyOf(loadAverages);
   }
 
   static Builder builder(ScaleConfig config) {
@@ -122,7 +125,11 @@ public record ScaleReport(
         .append(", SerialGC) on one embedded PostgreSQL; clients: RemoteFlagStore instances in one")
         .append(" JVM sharing one HttpClient with 4 threads; ")
         .append(Runtime.getRuntime().availableProcessors())
-        .append(" cores.\n");
+        .append(" cores; load average (1/5/15 min) at start ")
+        .append(loadAverages.isEmpty() ? "n/a" : loadAverages.get(0))
+        .append(", at end ")
+        .append(loadAverages.isEmpty() ? "n/a" : loadAverages.get(loadAverages.size() - 1))
+        .append(".\n");
     return b.toString();
   }
 
@@ -166,6 +173,11 @@ public record ScaleReport(
     private long failHold = -1;
     private long failConnected = -1;
     private boolean nothingLost;
+    private final List<String> load = new ArrayList<>();
+
+    void loadAverage(String value) {
+      load.add(value);
+    }
 
     Builder(ScaleConfig config) {
       this.config = config;
@@ -240,7 +252,8 @@ public record ScaleReport(
           peakB,
           failHold,
           failConnected,
-          nothingLost);
+          nothingLost,
+          load);
     }
   }
 }

@@ -175,6 +175,9 @@ public final class FlagServer implements AutoCloseable {
       ServerConnector connector = new ServerConnector(jetty);
       connector.setHost(options.bind());
       connector.setPort(options.port());
+      // When a relay dies its stream clients reconnect to this one at once; Java's default accept
+      // backlog (50) would drop their SYNs and cost each a one-second TCP retransmit.
+      connector.setAcceptQueueSize(1024);
       jetty.addConnector(connector);
       jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
       ServletContextHandler context = new ServletContextHandler();
