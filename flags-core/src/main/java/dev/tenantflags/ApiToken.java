@@ -1,7 +1,6 @@
 package dev.tenantflags;
 
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * An API token as the store keeps it (SPEC §6): a name, a role, for a tenant admin the tenant, and
@@ -44,11 +43,17 @@ public record ApiToken(
     if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
       throw new FlagValidationException("sha256", "sha256 must be 64 lower-case hex digits");
     }
-    Objects.requireNonNull(createdAt, "createdAt");
-    Checks.text("createdBy", createdBy, Checks.MAX_NAME);
+    createdAt = Checks.millis(Checks.notNull("createdAt", createdAt));
+    lastUsedAt = Checks.millis(lastUsedAt);
+    Checks.optionalName("createdBy", createdBy, Checks.MAX_NAME);
   }
 
-  /** Returns this token with another last-used time. */
+  /**
+   * Returns this token with another last-used time.
+   *
+   * @param lastUsedAt when it was last used, or null
+   * @return the copy
+   */
   public ApiToken withLastUsedAt(Instant lastUsedAt) {
     return new ApiToken(name, role, tenant, sha256, createdAt, createdBy, lastUsedAt);
   }

@@ -37,7 +37,7 @@ public record AuditEntry(
    * @throws FlagValidationException if a required field is missing or too long
    */
   public AuditEntry {
-    Checks.notNull("at", at);
+    at = Checks.millis(Checks.notNull("at", at));
     Checks.required("actor", actor, Checks.MAX_NAME);
     Checks.notNull("action", action);
     Checks.environment(environment);

@@ -5,13 +5,20 @@ import java.util.Set;
 
 /**
  * A flag prepared for evaluation: scope axes as parallel arrays of hash sets and prerequisites as
- * direct references, so that evaluating walks arrays and never allocates an iterator.
+ * direct references, so that evaluating walks arrays and never allocates an iterator. Holds data
+ * only; the rules are {@link Evaluator}'s.
  */
 final class CompiledFlag {
+  /** The definition; null for an unreadable flag the client never had a good definition of. */
   final Flag flag;
+
   final String key;
   final FlagState state;
   final boolean archived;
+
+  /** A stored row the client could not read and has no last good definition of (SPEC §4). */
+  final boolean unreadable;
+
   final int basisPoints;
   final String salt;
   final boolean scopeEmpty;
@@ -25,10 +32,21 @@ final class CompiledFlag {
   final StringSet[] axisValues;
 
   /** Resolved after every flag of the snapshot is compiled; null entries are unknown keys. */
-  CompiledFlag[] prerequisites;
+  CompiledFlag[] prerequisites = new CompiledFlag[0];
+
+  /**
+   * Whether some prerequisite has prerequisites itself: evaluation then memoises. Set by Snapshot.
+   */
+  boolean prerequisiteGraph;
+
+  /** Position among all flags of the snapshot (the memo's index). Set by Snapshot. */
+  int index;
 
   /** Position in the snapshot's active (non-archived) flags; -1 when archived. Set by Snapshot. */
   int activeIndex = -1;
+
+  /** This flag's usage counters, stable across snapshots; null when counting is off. */
+  FlagUsage usage;
 
   final boolean hasOverrides;
 
@@ -37,15 +55,27 @@ final class CompiledFlag {
 
   private final int saltOrdinal;
 
+  /** A small number per key, stable for the client's life (exposure de-duplication); -1 if none. */
+  final int slot;
+
   CompiledFlag(Flag flag, boolean hasOverrides) {
-    this(flag, hasOverrides, null);
+    this(flag, hasOverrides, null, null);
   }
 
-  CompiledFlag(Flag flag, boolean hasOverrides, BucketCache bucketCache) {
+  /**
+   * Compiles a flag.
+   *
+   * @param bucketCache remembered rollout buckets, or null
+   * @param registry the client's per-key usage objects (canonical key strings, slots), or null
+   */
+  CompiledFlag(Flag flag, boolean hasOverrides, BucketCache bucketCache, UsageCounters registry) {
     this.flag = flag;
-    this.key = flag.key();
+    FlagUsage stable = registry == null ? null : registry.forKey(flag.key());
+    this.key = stable == null ? flag.key() : stable.key;
+    this.slot = stable == null ? -1 : stable.slot;
     this.state = flag.state();
     this.archived = flag.archived();
+    this.unreadable = false;
     this.basisPoints = flag.rolloutBasisPoints();
     this.salt = flag.effectiveSalt();
     this.hasOverrides = hasOverrides;
@@ -66,31 +96,32 @@ final class CompiledFlag {
     }
   }
 
-  /**
-   * The value every tenant gets (SPEC §3), or null when it depends on the tenant: OFF; or, without
-   * prerequisites and overrides, ON, an empty-scope TARGETED, a 0 % ROLLOUT, a 100 % ROLLOUT with
-   * an empty scope. Only for non-archived flags.
-   */
+  /** A placeholder for an unreadable row with no last good definition: evaluates to ERROR. */
+  private CompiledFlag(String key) {
+    this.flag = null;
+    this.key = key;
+    this.slot = -1;
+    this.state = FlagState.OFF;
+    this.archived = false;
+    this.unreadable = true;
+    this.basisPoints = 0;
+    this.salt = key;
+    this.hasOverrides = false;
+    this.buckets = null;
+    this.saltOrdinal = -1;
+    this.scopeEmpty = true;
+    this.axisNames = new String[0];
+    this.axisIsTenant = new boolean[0];
+    this.axisValues = new StringSet[0];
+  }
+
+  static CompiledFlag unreadable(String key) {
+    return new CompiledFlag(key);
+  }
+
+  /** The value every tenant gets, or null when it depends on the tenant; see {@link Evaluator}. */
   Boolean tenantIndependentValue() {
-    if (state == FlagState.OFF) {
-      return Boolean.FALSE;
-    }
-    if (prerequisites.length > 0 || hasOverrides) {
-      return null;
-    }
-    switch (state) {
-      case ON:
-        return Boolean.TRUE;
-      case TARGETED:
-        return scopeEmpty ? Boolean.FALSE : null;
-      case ROLLOUT:
-        if (basisPoints <= 0) {
-          return Boolean.FALSE;
-        }
-        return basisPoints >= Flag.MAX_BASIS_POINTS && scopeEmpty ? Boolean.TRUE : null;
-      default:
-        return null;
-    }
+    return Evaluator.constantValue(this);
   }
 
   /** The tenant's rollout bucket for this flag's salt (SPEC §3), remembered when a cache is set. */
@@ -101,14 +132,8 @@ final class CompiledFlag {
         : cache.bucket(tenantId, salt, saltOrdinal);
   }
 
-  /** Whether every axis accepts the tenant's attribute; true for an empty scope. */
+  /** Whether the scope accepts the tenant; see {@link Evaluator#scopeMatches}. */
   boolean scopeMatches(TenantKey tenant) {
-    for (int i = 0; i < axisNames.length; i++) {
-      String value = axisIsTenant[i] ? tenant.id() : tenant.attributes().get(axisNames[i]);
-      if (value == null || !axisValues[i].contains(value)) {
-        return false;
-      }
-    }
-    return true;
+    return Evaluator.scopeMatches(this, tenant.id(), tenant.attributes());
   }
 }

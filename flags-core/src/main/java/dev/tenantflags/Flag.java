@@ -1,7 +1,6 @@
 package dev.tenantflags;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,9 +13,12 @@ import java.util.TreeSet;
 /**
  * One flag's configuration in one environment (SPEC §2).
  *
- * <p>Create with {@link #of(String)} and derive with the {@code withX} methods; every constructor
- * argument is validated at once, so an invalid flag cannot exist. {@code version}, {@code
- * updatedAt} and {@code updatedBy} are assigned by {@link FlagAdmin} when a change is stored.
+ * <p>Create with {@link #of(String)} or {@link #builder(String)}, change with {@link #toBuilder()}
+ * (or the one-field {@code withX} shortcuts, which go through the builder). Every field is
+ * validated at once, so an invalid flag cannot exist; the canonical constructor is public only
+ * because records require it, and code outside this class does not call it. {@code version}, {@code
+ * updatedAt} and {@code updatedBy} are assigned by {@link FlagAdmin} when a change is stored. The
+ * JSON form of each field is defined once, in {@link FlagFields}.
  *
  * <p>Thread safety: immutable.
  *
@@ -54,78 +56,37 @@ public record Flag(
   /** Basis points in 100 %. */
   public static final int MAX_BASIS_POINTS = 10_000;
 
-  private static final int MAX_TAGS = 50;
-  private static final int MAX_PREREQUISITES = 50;
+  /** The most prerequisites a flag may have. */
+  public static final int MAX_PREREQUISITES = 50;
+
+  /** The most tags a flag may have. */
+  public static final int MAX_TAGS = 50;
+
   private static final int MAX_LABEL = 64;
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
   /**
-   * Creates a flag.
+   * Creates a flag; prefer {@link #builder(String)}.
    *
    * @throws FlagValidationException naming the first invalid field
    */
   public Flag {
     Checks.flagKey("key", key);
-    description =
-        description == null ? "" : Checks.text("description", description, Checks.MAX_DESCRIPTION);
-    if (module != null) {
-      if (module.isBlank()) {
-        module = null;
-      } else {
-        Checks.text("module", module, MAX_LABEL);
-      }
-    }
+    description = description(description);
+    module = module(module);
     Checks.notNull("state", state);
-    if (rolloutBasisPoints < 0 || rolloutBasisPoints > MAX_BASIS_POINTS) {
-      throw new FlagValidationException(
-          "rolloutPercent",
-          "rolloutPercent must be between 0 and 100: "
-              + BigDecimal.valueOf(rolloutBasisPoints, 2).stripTrailingZeros().toPlainString());
-    }
-    if (rolloutSalt != null && (rolloutSalt.isEmpty() || rolloutSalt.length() > Checks.MAX_NAME)) {
-      throw new FlagValidationException(
-          "rolloutSalt", "rolloutSalt must be 1 to 256 characters: " + rolloutSalt.length());
-    }
+    basisPoints(rolloutBasisPoints);
+    rolloutSalt = Checks.optionalName("rolloutSalt", rolloutSalt, Checks.MAX_NAME);
     Checks.notNull("scope", scope);
-    Checks.notNull("prerequisites", prerequisites);
-    Set<String> seen = new LinkedHashSet<>();
-    for (String prerequisite : prerequisites) {
-      Checks.flagKey("prerequisites", prerequisite);
-      if (prerequisite.equals(key)) {
-        throw new FlagValidationException(
-            "prerequisites",
-            "prerequisites must not contain the flag itself: " + Checks.quote(key));
-      }
-      if (!seen.add(prerequisite)) {
-        throw new FlagValidationException(
-            "prerequisites", "prerequisites must not repeat a key: " + Checks.quote(prerequisite));
-      }
-    }
-    if (seen.size() > MAX_PREREQUISITES) {
+    prerequisites = prerequisites(prerequisites);
+    if (prerequisites.contains(key)) {
       throw new FlagValidationException(
-          "prerequisites",
-          "prerequisites must hold at most " + MAX_PREREQUISITES + " keys: " + seen.size());
+          "prerequisites", "prerequisites must not contain the flag itself: " + Checks.quote(key));
     }
-    prerequisites = List.copyOf(seen);
-    Checks.notNull("tags", tags);
-    Set<String> sortedTags = new TreeSet<>();
-    for (String tag : tags) {
-      if (tag == null || tag.isBlank() || tag.length() > MAX_LABEL) {
-        throw new FlagValidationException(
-            "tags",
-            "tags must be 1 to 64 characters: " + (tag == null ? "null" : Checks.quote(tag)));
-      }
-      sortedTags.add(tag);
-    }
-    if (sortedTags.size() > MAX_TAGS) {
-      throw new FlagValidationException(
-          "tags", "tags must hold at most " + MAX_TAGS + " tags: " + sortedTags.size());
-    }
-    tags = Collections.unmodifiableSet(sortedTags);
-    if (version < 0) {
-      throw new FlagValidationException("version", "version must not be negative: " + version);
-    }
-    Checks.text("updatedBy", updatedBy, Checks.MAX_NAME);
+    tags = tags(tags);
+    version(version);
+    updatedAt = Checks.millis(updatedAt);
+    updatedBy = Checks.optionalName("updatedBy", updatedBy, Checks.MAX_NAME);
   }
 
   /**
@@ -136,26 +97,47 @@ public record Flag(
    * @throws FlagValidationException if the key does not match the key pattern
    */
   public static Flag of(String key) {
-    return new Flag(
-        key,
-        "",
-        null,
-        FlagState.OFF,
-        0,
-        null,
-        Scope.EMPTY,
-        List.of(),
-        false,
-        Set.of(),
-        false,
-        0,
-        null,
-        null);
+    return builder(key).build();
+  }
+
+  /**
+   * Returns a builder for a new, unstored flag with the defaults of {@link #of(String)}.
+   *
+   * @param key the flag key
+   * @return a new builder
+   * @throws FlagValidationException if the key does not match the key pattern
+   */
+  public static Builder builder(String key) {
+    return new Builder(Checks.flagKey("key", key));
+  }
+
+  /**
+   * Returns a builder holding every field of this flag.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(key);
+    b.description = description;
+    b.module = module;
+    b.state = state;
+    b.rolloutBasisPoints = rolloutBasisPoints;
+    b.rolloutSalt = rolloutSalt;
+    b.scope = scope;
+    b.prerequisites = prerequisites;
+    b.tenantEditable = tenantEditable;
+    b.tags = tags;
+    b.archived = archived;
+    b.version = version;
+    b.updatedAt = updatedAt;
+    b.updatedBy = updatedBy;
+    return b;
   }
 
   /**
    * Converts a percentage such as {@code 25.5} to basis points, rejecting values out of range or
-   * with more than two decimals.
+   * with more than two decimals. The number is judged by its sign, magnitude and scale before any
+   * arithmetic, so {@code 1e999999999} or a value with a million digits fails in microseconds.
    *
    * @param percent the percentage, 0 to 100 with at most two decimals
    * @return basis points, 0 to 10000
@@ -163,16 +145,46 @@ public record Flag(
    */
   public static int basisPoints(BigDecimal percent) {
     Checks.notNull("rolloutPercent", percent);
-    if (percent.signum() < 0 || percent.compareTo(HUNDRED) > 0) {
-      throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must be between 0 and 100: " + percent.toPlainString());
+    if (percent.signum() == 0) {
+      return 0;
     }
-    if (percent.stripTrailingZeros().scale() > 2) {
+    long magnitude = Checks.magnitude(percent);
+    // Magnitude first: compareTo is cheap once the magnitude is known to be small.
+    if (percent.signum() < 0 || magnitude > 2 || percent.compareTo(HUNDRED) > 0) {
       throw new FlagValidationException(
-          "rolloutPercent",
-          "rolloutPercent must have at most 2 decimals: " + percent.toPlainString());
+          "rolloutPercent", "rolloutPercent must be between 0 and 100: " + Checks.show(percent));
     }
-    return percent.movePointRight(2).setScale(0, RoundingMode.UNNECESSARY).intValueExact();
+    if (magnitude < -2 || percent.precision() > Checks.MAX_DIGITS) {
+      // Below 0.01 but not zero, or more digits than any percentage with trailing zeros needs.
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must have at most 2 decimals: " + Checks.show(percent));
+    }
+    // Now 0.01 <= percent <= 100 with at most 64 digits: the arithmetic below is cheap.
+    BigDecimal stripped = percent.stripTrailingZeros();
+    if (stripped.scale() > 2) {
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must have at most 2 decimals: " + Checks.show(percent));
+    }
+    return stripped.movePointRight(2).intValueExact();
+  }
+
+  /** Parses a percentage given as a decimal string such as {@code "25.5"} or {@code "2.55E1"}. */
+  private static int parsePercent(String percent) {
+    Checks.notNull("rolloutPercent", percent);
+    String trimmed = percent.trim();
+    // A percentage never needs 64 characters; longer input is not parsed at all.
+    if (trimmed.isEmpty() || trimmed.length() > Checks.MAX_DIGITS) {
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must be a number: " + Checks.quote(percent));
+    }
+    BigDecimal number;
+    try {
+      number = new BigDecimal(trimmed);
+    } catch (NumberFormatException e) {
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must be a number: " + Checks.quote(percent));
+    }
+    return basisPoints(number);
   }
 
   /**
@@ -185,76 +197,42 @@ public record Flag(
     return percent.scale() < 0 ? percent.setScale(0) : percent;
   }
 
-  /**
-   * Returns the salt bucketing uses: {@link #rolloutSalt()} or, when unset, the key.
-   *
-   * @return the effective salt
-   */
-  public String effectiveSalt() {
+  /** The salt bucketing uses: the rollout salt or, when unset, the key (for the evaluator). */
+  String effectiveSalt() {
     return rolloutSalt == null ? key : rolloutSalt;
   }
 
   /**
-   * @return a copy with this description
+   * Returns a copy with this description.
+   *
+   * @param description at most 1000 characters; null for none
+   * @return the copy
+   * @throws FlagValidationException naming {@code description}
    */
   public Flag withDescription(String description) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().description(description).build();
   }
 
   /**
-   * @return a copy with this module (null for none)
+   * Returns a copy with this module.
+   *
+   * @param module at most 64 characters; null or blank for none
+   * @return the copy
+   * @throws FlagValidationException naming {@code module}
    */
   public Flag withModule(String module) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().module(module).build();
   }
 
   /**
-   * @return a copy in this state
+   * Returns a copy in this state.
+   *
+   * @param state the state
+   * @return the copy
+   * @throws FlagValidationException if the state is null
    */
   public Flag withState(FlagState state) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().state(state).build();
   }
 
   /**
@@ -265,7 +243,7 @@ public record Flag(
    * @throws FlagValidationException naming {@code rolloutPercent}
    */
   public Flag withRolloutPercent(BigDecimal percent) {
-    return withRolloutBasisPoints(basisPoints(percent));
+    return toBuilder().rolloutPercent(percent).build();
   }
 
   /**
@@ -276,185 +254,95 @@ public record Flag(
    * @throws FlagValidationException naming {@code rolloutPercent}
    */
   public Flag withRolloutPercent(String percent) {
-    Checks.notNull("rolloutPercent", percent);
-    try {
-      return withRolloutPercent(new BigDecimal(percent.trim()));
-    } catch (NumberFormatException e) {
-      throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must be a number: " + Checks.quote(percent));
-    }
+    return toBuilder().rolloutPercent(percent).build();
   }
 
   /**
-   * @return a copy with this rollout in basis points (0 to 10000)
+   * Returns a copy with this rollout in basis points.
+   *
+   * @param basisPoints 0 to 10000
+   * @return the copy
+   * @throws FlagValidationException naming {@code rolloutPercent}
    */
   public Flag withRolloutBasisPoints(int basisPoints) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        basisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().rolloutBasisPoints(basisPoints).build();
   }
 
   /**
-   * @return a copy with this bucketing salt (null to use the key)
+   * Returns a copy with this bucketing salt.
+   *
+   * @param salt 1 to 256 characters, or null to use the key
+   * @return the copy
+   * @throws FlagValidationException naming {@code rolloutSalt}
    */
   public Flag withRolloutSalt(String salt) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        salt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().rolloutSalt(salt).build();
   }
 
   /**
-   * @return a copy with this scope
+   * Returns a copy with this scope.
+   *
+   * @param scope the scope
+   * @return the copy
+   * @throws FlagValidationException if the scope is null
    */
   public Flag withScope(Scope scope) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().scope(scope).build();
   }
 
   /**
-   * @return a copy with these prerequisites
+   * Returns a copy with these prerequisites.
+   *
+   * @param prerequisites flag keys, at most 50, no repeats, not this flag's key
+   * @return the copy
+   * @throws FlagValidationException naming {@code prerequisites}
    */
   public Flag withPrerequisites(Collection<String> prerequisites) {
-    // ArrayList, not List.copyOf: a null element must reach the constructor's check, not throw NPE
-    // here.
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        new ArrayList<>(Checks.notNull("prerequisites", prerequisites)),
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().prerequisites(prerequisites).build();
   }
 
   /**
-   * @return a copy with tenant admins allowed (or not) to set their own override
+   * Returns a copy with tenant admins allowed (or not) to set their own override.
+   *
+   * @param tenantEditable whether tenant admins may
+   * @return the copy
    */
   public Flag withTenantEditable(boolean tenantEditable) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().tenantEditable(tenantEditable).build();
   }
 
   /**
-   * @return a copy with these tags
+   * Returns a copy with these tags.
+   *
+   * @param tags at most 50 labels of 1 to 64 characters
+   * @return the copy
+   * @throws FlagValidationException naming {@code tags}
    */
   public Flag withTags(Collection<String> tags) {
-    // LinkedHashSet, not Set.copyOf: a null element must reach the constructor's check, not throw
-    // NPE here.
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        new LinkedHashSet<>(Checks.notNull("tags", tags)),
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().tags(tags).build();
   }
 
   /**
-   * @return a copy archived (or restored)
+   * Returns a copy archived (or restored).
+   *
+   * @param archived whether archived
+   * @return the copy
    */
   public Flag withArchived(boolean archived) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().archived(archived).build();
   }
 
   /**
-   * @return a copy stamped with this version and change metadata; used when a change is stored
+   * Returns a copy stamped with this version and change metadata; used when a change is stored.
+   *
+   * @param version the version, not negative
+   * @param updatedAt when, or null
+   * @param updatedBy who, or null
+   * @return the copy
+   * @throws FlagValidationException naming {@code version} or {@code updatedBy}
    */
   public Flag withVersion(long version, Instant updatedAt, String updatedBy) {
-    return new Flag(
-        key,
-        description,
-        module,
-        state,
-        rolloutBasisPoints,
-        rolloutSalt,
-        scope,
-        prerequisites,
-        tenantEditable,
-        tags,
-        archived,
-        version,
-        updatedAt,
-        updatedBy);
+    return toBuilder().version(version).updatedAt(updatedAt).updatedBy(updatedBy).build();
   }
 
   /**
@@ -466,5 +354,315 @@ public record Flag(
    */
   public boolean sameConfiguration(Flag other) {
     return withVersion(0, null, null).equals(other.withVersion(0, null, null));
+  }
+
+  // ---- one check per field, shared by the constructor and the builder's setters ----------------
+
+  private static String description(String description) {
+    return description == null
+        ? ""
+        : Checks.text("description", description, Checks.MAX_DESCRIPTION);
+  }
+
+  private static String module(String module) {
+    if (module == null || module.isBlank()) {
+      return null;
+    }
+    return Checks.name("module", module, MAX_LABEL);
+  }
+
+  private static int basisPoints(int basisPoints) {
+    if (basisPoints < 0 || basisPoints > MAX_BASIS_POINTS) {
+      throw new FlagValidationException(
+          "rolloutPercent",
+          "rolloutPercent must be between 0 and 100: "
+              + Checks.show(BigDecimal.valueOf(basisPoints, 2).stripTrailingZeros()));
+    }
+    return basisPoints;
+  }
+
+  private static List<String> prerequisites(Collection<String> prerequisites) {
+    Checks.notNull("prerequisites", prerequisites);
+    if (prerequisites.size() > MAX_PREREQUISITES) {
+      throw new FlagValidationException(
+          "prerequisites",
+          "prerequisites must hold at most "
+              + MAX_PREREQUISITES
+              + " keys: "
+              + prerequisites.size());
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (String prerequisite : prerequisites) {
+      Checks.flagKey("prerequisites", prerequisite);
+      if (!seen.add(prerequisite)) {
+        throw new FlagValidationException(
+            "prerequisites", "prerequisites must not repeat a key: " + Checks.quote(prerequisite));
+      }
+    }
+    return List.copyOf(seen);
+  }
+
+  private static Set<String> tags(Collection<String> tags) {
+    Checks.notNull("tags", tags);
+    Set<String> sorted = new TreeSet<>();
+    for (String tag : tags) {
+      if (tag == null || tag.isBlank() || tag.length() > MAX_LABEL) {
+        throw new FlagValidationException(
+            "tags", "tags must be 1 to 64 characters: " + Checks.quote(tag));
+      }
+      Checks.name("tags", tag, MAX_LABEL);
+      sorted.add(tag);
+      if (sorted.size() > MAX_TAGS) {
+        throw new FlagValidationException(
+            "tags", "tags must hold at most " + MAX_TAGS + " tags: " + tags.size());
+      }
+    }
+    return Collections.unmodifiableSet(sorted);
+  }
+
+  private static long version(long version) {
+    if (version < 0) {
+      throw new FlagValidationException("version", "version must not be negative: " + version);
+    }
+    return version;
+  }
+
+  /**
+   * Builds a {@link Flag}. Each setter validates its value at once and names the field when it
+   * fails; {@link #build()} checks what spans fields (a flag may not be its own prerequisite). A
+   * setter may be called again: the last value wins.
+   *
+   * <p>Thread safety: not thread-safe; use one builder per thread.
+   */
+  public static final class Builder {
+    private final String key;
+    private String description = "";
+    private String module;
+    private FlagState state = FlagState.OFF;
+    private int rolloutBasisPoints;
+    private String rolloutSalt;
+    private Scope scope = Scope.EMPTY;
+    private List<String> prerequisites = List.of();
+    private boolean tenantEditable;
+    private Set<String> tags = Set.of();
+    private boolean archived;
+    private long version;
+    private Instant updatedAt;
+    private String updatedBy;
+
+    private Builder(String key) {
+      this.key = key;
+    }
+
+    /**
+     * Returns the key of the flag being built (it cannot change).
+     *
+     * @return the key
+     */
+    public String key() {
+      return key;
+    }
+
+    /**
+     * Sets the description.
+     *
+     * @param description at most 1000 characters, no control characters but tab and newline; null
+     *     for none
+     * @return this builder
+     * @throws FlagValidationException naming {@code description}
+     */
+    public Builder description(String description) {
+      this.description = Flag.description(description);
+      return this;
+    }
+
+    /**
+     * Sets the module label.
+     *
+     * @param module at most 64 characters; null or blank for none
+     * @return this builder
+     * @throws FlagValidationException naming {@code module}
+     */
+    public Builder module(String module) {
+      this.module = Flag.module(module);
+      return this;
+    }
+
+    /**
+     * Sets the state.
+     *
+     * @param state the state
+     * @return this builder
+     * @throws FlagValidationException if the state is null
+     */
+    public Builder state(FlagState state) {
+      this.state = Checks.notNull("state", state);
+      return this;
+    }
+
+    /**
+     * Sets the rollout percentage.
+     *
+     * @param percent 0 to 100, at most two decimals
+     * @return this builder
+     * @throws FlagValidationException naming {@code rolloutPercent}
+     */
+    public Builder rolloutPercent(BigDecimal percent) {
+      this.rolloutBasisPoints = basisPoints(percent);
+      return this;
+    }
+
+    /**
+     * Sets the rollout percentage from a decimal string such as {@code "25.5"}.
+     *
+     * @param percent 0 to 100, at most two decimals
+     * @return this builder
+     * @throws FlagValidationException naming {@code rolloutPercent}
+     */
+    public Builder rolloutPercent(String percent) {
+      this.rolloutBasisPoints = parsePercent(percent);
+      return this;
+    }
+
+    /**
+     * Sets the rollout in basis points.
+     *
+     * @param basisPoints 0 to 10000
+     * @return this builder
+     * @throws FlagValidationException naming {@code rolloutPercent}
+     */
+    public Builder rolloutBasisPoints(int basisPoints) {
+      this.rolloutBasisPoints = basisPoints(basisPoints);
+      return this;
+    }
+
+    /**
+     * Sets the bucketing salt.
+     *
+     * @param salt 1 to 256 characters without control characters, or null to use the key
+     * @return this builder
+     * @throws FlagValidationException naming {@code rolloutSalt}
+     */
+    public Builder rolloutSalt(String salt) {
+      this.rolloutSalt = Checks.optionalName("rolloutSalt", salt, Checks.MAX_NAME);
+      return this;
+    }
+
+    /**
+     * Sets the scope.
+     *
+     * @param scope the scope
+     * @return this builder
+     * @throws FlagValidationException if the scope is null
+     */
+    public Builder scope(Scope scope) {
+      this.scope = Checks.notNull("scope", scope);
+      return this;
+    }
+
+    /**
+     * Sets the prerequisites.
+     *
+     * @param prerequisites flag keys, at most 50, no repeats
+     * @return this builder
+     * @throws FlagValidationException naming {@code prerequisites}
+     */
+    public Builder prerequisites(Collection<String> prerequisites) {
+      this.prerequisites = Flag.prerequisites(prerequisites);
+      return this;
+    }
+
+    /**
+     * Sets whether tenant admins may set their own tenant's override.
+     *
+     * @param tenantEditable whether they may
+     * @return this builder
+     */
+    public Builder tenantEditable(boolean tenantEditable) {
+      this.tenantEditable = tenantEditable;
+      return this;
+    }
+
+    /**
+     * Sets the tags.
+     *
+     * @param tags at most 50 labels of 1 to 64 characters without control characters
+     * @return this builder
+     * @throws FlagValidationException naming {@code tags}
+     */
+    public Builder tags(Collection<String> tags) {
+      this.tags = Flag.tags(tags);
+      return this;
+    }
+
+    /**
+     * Sets whether the flag is archived.
+     *
+     * @param archived whether archived
+     * @return this builder
+     */
+    public Builder archived(boolean archived) {
+      this.archived = archived;
+      return this;
+    }
+
+    /**
+     * Sets the stored version.
+     *
+     * @param version not negative
+     * @return this builder
+     * @throws FlagValidationException naming {@code version}
+     */
+    public Builder version(long version) {
+      this.version = Flag.version(version);
+      return this;
+    }
+
+    /**
+     * Sets when the flag was last changed.
+     *
+     * @param updatedAt the instant, or null
+     * @return this builder
+     */
+    public Builder updatedAt(Instant updatedAt) {
+      this.updatedAt = updatedAt;
+      return this;
+    }
+
+    /**
+     * Sets who last changed the flag.
+     *
+     * @param updatedBy at most 256 characters without control characters, or null
+     * @return this builder
+     * @throws FlagValidationException naming {@code updatedBy}
+     */
+    public Builder updatedBy(String updatedBy) {
+      this.updatedBy = Checks.optionalName("updatedBy", updatedBy, Checks.MAX_NAME);
+      return this;
+    }
+
+    /**
+     * Builds the flag.
+     *
+     * @return the flag
+     * @throws FlagValidationException if the flag names itself as a prerequisite
+     */
+    public Flag build() {
+      return new Flag(
+          key,
+          description,
+          module,
+          state,
+          rolloutBasisPoints,
+          rolloutSalt,
+          scope,
+          new ArrayList<>(prerequisites),
+          tenantEditable,
+          tags,
+          archived,
+          version,
+          updatedAt,
+          updatedBy);
+    }
   }
 }

@@ -1,15 +1,12 @@
 package dev.tenantflags;
 
 import dev.tenantflags.spi.FlagStore;
+import dev.tenantflags.spi.OverrideSet;
+import dev.tenantflags.spi.UsageBucket;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,7 +37,7 @@ public final class FlagAdmin {
 
   FlagAdmin(FeatureFlags client, String actor, boolean respectLocks) {
     this.client = client;
-    this.store = client.store();
+    this.store = client.storeInternal();
     this.environment = client.environment();
     this.actor = actor;
     this.respectLocks = respectLocks;
@@ -116,6 +113,22 @@ public final class FlagAdmin {
   }
 
   /**
+   * Reads one tenant's override of one flag.
+   *
+   * @param key the flag key
+   * @param tenantId the tenant id
+   * @return the override, or empty
+   */
+  public Optional<TenantOverride> override(String key, String tenantId) {
+    for (TenantOverride o : tenantOverrides(tenantId)) {
+      if (o.flagKey().equals(key)) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Returns a flag's audit entries, newest first.
    *
    * @param key the flag key
@@ -144,6 +157,113 @@ public final class FlagAdmin {
    */
   public List<Environment> environments() {
     return store.environments();
+  }
+
+  /**
+   * Reads every override of the environment, with the rows the store could not read.
+   *
+   * @return the overrides and the change version they reflect
+   */
+  public OverrideSet allOverrides() {
+    return store.loadOverrides(environment);
+  }
+
+  /**
+   * Reads a flag's usage buckets (SPEC §8) with {@code from <= hour < to}, oldest first.
+   *
+   * @param key the flag key
+   * @param from the first hour (inclusive)
+   * @param to the end (exclusive)
+   * @return the hourly buckets
+   * @throws UnsupportedOperationException if the store keeps no usage
+   */
+  public List<UsageBucket> usage(String key, Instant from, Instant to) {
+    return store.usage(environment, Checks.flagKey("key", key), from, to);
+  }
+
+  /**
+   * Returns when each flag of the environment was last evaluated by any client (SPEC §8).
+   *
+   * @return flag key to last evaluation; flags never evaluated are absent
+   * @throws UnsupportedOperationException if the store keeps no usage
+   */
+  public Map<String, Instant> lastEvaluated() {
+    return store.lastEvaluated(environment);
+  }
+
+  // ---- API tokens (global, audited in this admin's environment) -------------------------------
+
+  /**
+   * Lists the API tokens kept in the store (never their secrets).
+   *
+   * @return the tokens by name
+   * @throws UnsupportedOperationException if the store keeps no tokens
+   */
+  public List<ApiToken> tokens() {
+    return store.tokens();
+  }
+
+  /**
+   * Stores a new API token, audited as {@code TOKEN_CREATED} in this admin's environment.
+   *
+   * @param token the token (its SHA-256 only)
+   * @param comment why, or null
+   * @return the stored audit entry
+   * @throws FlagConflictException {@code ALREADY_EXISTS} if the name is taken
+   * @throws UnsupportedOperationException if the store keeps no tokens
+   */
+  public AuditEntry createToken(ApiToken token, String comment) {
+    Checks.notNull("token", token);
+    checkComment(comment);
+    Instant now = client.clock().instant();
+    return store.createToken(
+        token, entry(now, AuditAction.TOKEN_CREATED, null, null, null, json(token), comment));
+  }
+
+  /**
+   * Revokes an API token, audited as {@code TOKEN_REVOKED} in this admin's environment.
+   *
+   * @param name the token's name
+   * @param comment why, or null
+   * @return the stored audit entry
+   * @throws FlagNotFoundException if there is no such token
+   * @throws UnsupportedOperationException if the store keeps no tokens
+   */
+  public AuditEntry revokeToken(String name, String comment) {
+    Checks.notNull("name", name);
+    checkComment(comment);
+    Instant now = client.clock().instant();
+    ApiToken existing = null;
+    for (ApiToken t : store.tokens()) {
+      if (t.name().equals(name)) {
+        existing = t;
+      }
+    }
+    if (existing == null) {
+      throw new FlagNotFoundException("token " + Checks.quote(name) + " does not exist");
+    }
+    return store.revokeToken(
+        name, entry(now, AuditAction.TOKEN_REVOKED, null, null, json(existing), null, comment));
+  }
+
+  /**
+   * Records when tokens were last used, in one batch.
+   *
+   * @param lastUsed token name to last-use time
+   * @throws UnsupportedOperationException if the store keeps no tokens
+   */
+  public void touchTokens(Map<String, Instant> lastUsed) {
+    store.touchTokens(lastUsed);
+  }
+
+  /**
+   * Returns the store's token version, which increases when a token is created or revoked.
+   *
+   * @return the token version
+   * @throws UnsupportedOperationException if the store keeps no tokens
+   */
+  public long tokenVersion() {
+    return store.tokenVersion();
   }
 
   // ---- flag changes -----------------------------------------------------------------------------
@@ -203,7 +323,10 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag archive(String key, String comment) {
-    return change(key, ANY_VERSION, f -> f.withArchived(true), AuditAction.FLAG_ARCHIVED, comment);
+    return retrying(
+        () ->
+            change(
+                key, ANY_VERSION, f -> f.withArchived(true), AuditAction.FLAG_ARCHIVED, comment));
   }
 
   /**
@@ -215,7 +338,10 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag restore(String key, String comment) {
-    return change(key, ANY_VERSION, f -> f.withArchived(false), AuditAction.FLAG_RESTORED, comment);
+    return retrying(
+        () ->
+            change(
+                key, ANY_VERSION, f -> f.withArchived(false), AuditAction.FLAG_RESTORED, comment));
   }
 
   /**
@@ -227,8 +353,33 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag kill(String key, String comment) {
-    return change(
-        key, ANY_VERSION, f -> f.withState(FlagState.OFF), AuditAction.FLAG_KILLED, comment);
+    return retrying(
+        () ->
+            change(
+                key,
+                ANY_VERSION,
+                f -> f.withState(FlagState.OFF),
+                AuditAction.FLAG_KILLED,
+                comment));
+  }
+
+  /** Attempts of a change without an expected version that meets concurrent edits. */
+  static final int CONFLICT_ATTEMPTS = 5;
+
+  /**
+   * Runs a change made without an expected version again when another writer's change came between
+   * its read and its write ({@code STALE_VERSION}): the caller asked for "whatever is stored".
+   */
+  private static Flag retrying(java.util.function.Supplier<Flag> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return change.get();
+      } catch (FlagConflictException e) {
+        if (e.kind() != FlagConflictException.Kind.STALE_VERSION || attempt >= CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
@@ -488,73 +639,11 @@ public final class FlagAdmin {
 
   // ---- validation -------------------------------------------------------------------------------
 
-  /** Every prerequisite exists and the new edges close no cycle. */
+  /** Every prerequisite exists, the new edges close no cycle, the graph stays bounded. */
   private void checkPrerequisites(Flag flag) {
-    if (flag.prerequisites().isEmpty()) {
-      return;
+    if (!flag.prerequisites().isEmpty()) {
+      PrerequisiteCheck.check(flag, store.loadFlags(environment).flags());
     }
-    Map<String, List<String>> graph = new HashMap<>();
-    for (Flag f : store.loadFlags(environment).flags()) {
-      graph.put(f.key(), f.prerequisites());
-    }
-    for (String p : flag.prerequisites()) {
-      if (!graph.containsKey(p)) {
-        throw new FlagValidationException(
-            "prerequisites", "prerequisites names an unknown flag: " + Checks.quote(p));
-      }
-    }
-    graph.put(flag.key(), flag.prerequisites());
-    // A cycle through the changed flag exists iff its key is reachable from its prerequisites.
-    Deque<String> todo = new ArrayDeque<>(flag.prerequisites());
-    Set<String> seen = new HashSet<>();
-    while (!todo.isEmpty()) {
-      String next = todo.pop();
-      if (next.equals(flag.key())) {
-        throw new FlagValidationException(
-            "prerequisites",
-            "prerequisites would form a cycle through " + Checks.quote(flag.key()));
-      }
-      if (seen.add(next)) {
-        todo.addAll(graph.getOrDefault(next, List.of()));
-      }
-    }
-    // The evaluator bounds recursion (a hand-edited store could hold a cycle); a chain that deep
-    // written through the API would evaluate to ERROR, so refuse it here, where the field can be
-    // named.
-    Map<String, List<String>> dependents = new HashMap<>();
-    graph.forEach(
-        (key, prerequisites) -> {
-          for (String p : prerequisites) {
-            dependents.computeIfAbsent(p, k -> new java.util.ArrayList<>()).add(key);
-          }
-        });
-    int longest =
-        depth(flag.key(), graph, new HashMap<>()) + depth(flag.key(), dependents, new HashMap<>());
-    if (longest >= Evaluator.MAX_DEPTH) {
-      throw new FlagValidationException(
-          "prerequisites",
-          "prerequisites would form a chain of more than "
-              + Evaluator.MAX_DEPTH
-              + " flags through "
-              + Checks.quote(flag.key()));
-    }
-  }
-
-  /** Edges on the longest path from {@code key} along {@code edges}. */
-  private static int depth(String key, Map<String, List<String>> edges, Map<String, Integer> memo) {
-    Integer known = memo.get(key);
-    if (known != null) {
-      // -1: on the current path, i.e. a cycle a hand-edited store holds elsewhere; not this
-      // write's.
-      return Math.max(known, 0);
-    }
-    memo.put(key, -1);
-    int deepest = 0;
-    for (String next : edges.getOrDefault(key, List.of())) {
-      deepest = Math.max(deepest, 1 + depth(next, edges, memo));
-    }
-    memo.put(key, deepest);
-    return deepest;
   }
 
   private static void checkComment(String comment) {
@@ -573,7 +662,16 @@ public final class FlagAdmin {
   }
 
   private static String json(Flag flag) {
-    return Json.write(FlagExport.toMap(flag));
+    return FlagFields.toJson(flag);
+  }
+
+  /** A token as audited: never its hash. */
+  private static String json(ApiToken token) {
+    Map<String, Object> map = new java.util.LinkedHashMap<>();
+    map.put("name", token.name());
+    map.put("role", token.role());
+    map.put("tenant", token.tenant());
+    return Json.write(map);
   }
 
   private static String json(TenantOverride override) {

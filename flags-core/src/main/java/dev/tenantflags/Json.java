@@ -13,9 +13,17 @@ import java.util.Map;
  * arrays, strings, numbers, booleans, null), so this covers RFC 8259 for exactly that and nothing else.
  * Modules that may use Jackson (flags-servlet) do, and read and write the same shape.
  */
+/*
+ * Hostile input: nesting is limited (MAX_DEPTH), as are the length of one string (MAX_STRING) and
+ * of one number (MAX_NUMBER, as Jackson's default); numbers become BigDecimals without being
+ * expanded, and the writer never expands them either (1e999999999 stays 1E+999999999). The whole
+ * text is a String the caller has already bounded (the admin API reads at most 64 KiB).
+ */
 /** Minimal RFC 8259 reader and writer for the export format. */
 final class Json {
-  private static final int MAX_DEPTH = 64;
+  static final int MAX_DEPTH = 64;
+  static final int MAX_STRING = 1_000_000;
+  static final int MAX_NUMBER = 1_000;
 
   private final String text;
   private int pos;
@@ -41,7 +49,11 @@ final class Json {
     } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
       out.append(value);
     } else if (value instanceof BigDecimal d) {
-      out.append(d.toPlainString());
+      // Plain only when that is short: toPlainString of 1E+999999999 is a billion characters.
+      boolean plain = d.scale() >= -Checks.MAX_DIGITS && d.scale() <= Checks.MAX_DIGITS;
+      out.append(plain ? d.toPlainString() : d.toString());
+    } else if (value instanceof Number n && !(value instanceof Double || value instanceof Float)) {
+      out.append(n);
     } else if (value instanceof Map<?, ?> map) {
       out.append('{');
       boolean first = true;
@@ -208,6 +220,9 @@ final class Json {
       if (c < 0x20) {
         throw error("control character in string");
       }
+      if (out.length() >= MAX_STRING) {
+        throw error("string longer than " + MAX_STRING + " characters");
+      }
       if (c != '\\') {
         out.append(c);
         continue;
@@ -270,7 +285,12 @@ final class Json {
         throw error("bad number");
       }
     }
+    if (pos - start > MAX_NUMBER) {
+      pos = start;
+      throw error("number longer than " + MAX_NUMBER + " characters");
+    }
     try {
+      // The exponent is kept, not applied: 1e999999999 costs as little as 1.
       return new BigDecimal(text.substring(start, pos));
     } catch (NumberFormatException e) {
       // Grammatical but beyond BigDecimal, e.g. an exponent over 2^31.

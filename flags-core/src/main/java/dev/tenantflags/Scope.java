@@ -16,10 +16,11 @@ import java.util.TreeSet;
  * Who a {@link FlagState#TARGETED} or {@link FlagState#ROLLOUT} flag applies to: attribute name to
  * a set of accepted values, e.g. {@code {"tenant":["acme"], "plan":["pro","enterprise"]}}.
  *
- * <p>A scope matches a tenant when, for every axis, the tenant's value of that attribute is in the
- * axis's set; a tenant without the attribute does not match. Axes with no values are dropped, so
- * {@link #isEmpty()} means "no axis". The attribute {@code tenant} is the tenant id. A scope holds
- * at most {@value #MAX_VALUES} values in all. Axes and values are kept sorted.
+ * <p>A scope holds data only: what matching means is decided by the evaluator (SPEC §3: for every
+ * axis, the tenant's value of that attribute is in the axis's set; a missing attribute does not
+ * match). Axes with no values are dropped, so {@link #isEmpty()} means "no axis". The attribute
+ * {@code tenant} is the tenant id. A scope holds at most {@value #MAX_VALUES} values in all. Axes
+ * and values are kept sorted.
  *
  * <p>Thread safety: immutable.
  *
@@ -34,24 +35,24 @@ public record Scope(Map<String, Set<String>> axes) {
   public static final Scope EMPTY = new Scope(Map.of());
 
   /**
-   * Creates a scope.
+   * Creates a scope, validating each value once and stopping as soon as the scope is too large.
    *
-   * @throws FlagValidationException if an attribute name is invalid, a value is null, empty or
-   *     longer than 256 characters, or there are more than {@value #MAX_VALUES} values in all
+   * @throws FlagValidationException if an attribute name is invalid, a value is null, empty, longer
+   *     than 256 characters or holds a control character, or there are more than {@value
+   *     #MAX_VALUES} values in all
    */
   public Scope {
     Checks.notNull("scope", axes);
     SortedMap<String, Set<String>> copy = new TreeMap<>();
     int count = 0;
-    for (Map.Entry<String, Set<String>> axis : axes.entrySet()) {
-      String name = axis.getKey();
-      if (name == null || !Checks.ATTRIBUTE.matcher(name).matches()) {
+    for (Map.Entry<String, ? extends Collection<String>> axis : axes.entrySet()) {
+      String name = Checks.attributeName("scope", "scope attribute", axis.getKey());
+      Collection<String> values = Checks.notNull("scope", axis.getValue());
+      count += values.size();
+      if (count > MAX_VALUES) {
         throw new FlagValidationException(
-            "scope",
-            "scope attribute must match ^[A-Za-z_][A-Za-z0-9_.-]{0,63}$: "
-                + (name == null ? "null" : Checks.quote(name)));
+            "scope", "scope must hold at most " + MAX_VALUES + " values in all: " + count);
       }
-      Set<String> values = Checks.notNull("scope", axis.getValue());
       SortedSet<String> sorted = new TreeSet<>();
       for (String value : values) {
         if (value == null || value.isEmpty() || value.length() > Checks.MAX_NAME) {
@@ -60,20 +61,33 @@ public record Scope(Map<String, Set<String>> axes) {
               "scope value of "
                   + Checks.quote(name)
                   + " must be 1 to 256 characters: "
-                  + (value == null ? "null" : Checks.quote(value)));
+                  + Checks.quote(value));
         }
+        Checks.name("scope", value, Checks.MAX_NAME);
         sorted.add(value);
       }
-      count += sorted.size();
       if (!sorted.isEmpty()) {
         copy.put(name, Collections.unmodifiableSortedSet(sorted));
       }
     }
-    if (count > MAX_VALUES) {
-      throw new FlagValidationException(
-          "scope", "scope must hold at most " + MAX_VALUES + " values in all: " + count);
-    }
     axes = Collections.unmodifiableSortedMap(copy);
+  }
+
+  /**
+   * Returns a scope of these axes; the value collections may be lists or sets (repeats collapse).
+   *
+   * @param axes attribute name to accepted values
+   * @return the scope
+   * @throws FlagValidationException as the constructor
+   */
+  public static Scope of(Map<String, ? extends Collection<String>> axes) {
+    Checks.notNull("scope", axes);
+    Map<String, Set<String>> sets = new HashMap<>();
+    for (Map.Entry<String, ? extends Collection<String>> axis : axes.entrySet()) {
+      // HashSet accepts what the constructor rejects (a null value), so it can name the field.
+      sets.put(axis.getKey(), new HashSet<>(Checks.notNull("scope", axis.getValue())));
+    }
+    return new Scope(sets);
   }
 
   /**
@@ -124,22 +138,5 @@ public record Scope(Map<String, Set<String>> axes) {
       count += values.size();
     }
     return count;
-  }
-
-  /**
-   * Returns whether every axis accepts the tenant's value of its attribute. An empty scope returns
-   * {@code true} here; {@link FlagState#TARGETED} treats an empty scope as matching nobody.
-   *
-   * @param tenant the tenant
-   * @return whether the scope matches
-   */
-  public boolean matches(TenantKey tenant) {
-    for (Map.Entry<String, Set<String>> axis : axes.entrySet()) {
-      String value = tenant.attribute(axis.getKey());
-      if (value == null || !axis.getValue().contains(value)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

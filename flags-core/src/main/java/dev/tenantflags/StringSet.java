@@ -16,15 +16,12 @@ final class StringSet {
   private final int mask;
 
   StringSet(Collection<String> values) {
-    int slots = 4;
-    while (slots < values.size() * 2) {
-      slots <<= 1;
-    }
+    int slots = OpenAddressing.slots(values.size(), 4);
     table = new String[slots];
     hashes = new int[slots];
     mask = slots - 1;
     for (String value : values) {
-      int i = spread(value.hashCode()) & mask;
+      int i = OpenAddressing.spread(value.hashCode()) & mask;
       while (table[i] != null && !table[i].equals(value)) {
         i = (i + 1) & mask;
       }
@@ -33,22 +30,12 @@ final class StringSet {
     }
   }
 
-  /**
-   * Fibonacci hashing: keys such as {@code plan-0001, plan-0002} have consecutive hash codes, which
-   * with linear probing would form one long run that every miss has to scan; multiplying scatters
-   * them.
-   */
-  private static int spread(int h) {
-    int x = h * 0x9E3779B9;
-    return x ^ (x >>> 16);
-  }
-
   boolean contains(String value) {
     String[] t = table;
     int[] h = hashes;
     int m = mask;
     int hash = value.hashCode();
-    int i = spread(hash) & m;
+    int i = OpenAddressing.spread(hash) & m;
     String candidate;
     while ((candidate = t[i]) != null) {
       if (candidate == value || (h[i] == hash && candidate.equals(value))) {

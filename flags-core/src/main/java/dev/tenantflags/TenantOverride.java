@@ -33,7 +33,8 @@ public record TenantOverride(
   public TenantOverride {
     Checks.flagKey("flagKey", flagKey);
     Checks.tenantId("tenantId", tenantId);
+    updatedAt = Checks.millis(updatedAt);
     Checks.text("note", note, Checks.MAX_TEXT);
-    Checks.text("updatedBy", updatedBy, Checks.MAX_NAME);
+    Checks.optionalName("updatedBy", updatedBy, Checks.MAX_NAME);
   }
 }

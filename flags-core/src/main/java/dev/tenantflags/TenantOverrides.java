@@ -1,10 +1,12 @@
 package dev.tenantflags;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * One tenant's overrides as the client caches them: flag key to value. Immutable once built, except
- * for {@link #touched}, the client's bookkeeping of when it last told its cache about a use.
+ * One tenant's overrides as the client holds them: flag key to value. Immutable once built, except
+ * for {@link #touched}, the lazy holder's bookkeeping of when it last told its cache about a use.
  */
 final class TenantOverrides implements Evaluator.OverrideSource {
   static final TenantOverrides NONE = new TenantOverrides(null, null, new Object[0], false);
@@ -29,7 +31,7 @@ final class TenantOverrides implements Evaluator.OverrideSource {
 
   final boolean unavailable;
 
-  /** Racy on purpose (see FeatureFlags): a lost update only costs one more cache access. */
+  /** Racy on purpose (see LazyOverrides): a lost update only costs one more cache access. */
   int touched;
 
   private TenantOverrides(
@@ -48,52 +50,72 @@ final class TenantOverrides implements Evaluator.OverrideSource {
   /**
    * A tenant's own instance (never a shared constant, so {@link #touched} is per tenant).
    *
-   * @param canonical the snapshot's key strings by key, to reuse its instances, or null
+   * @param canonical maps a flag key to the instance evaluation passes in, or null
    */
-  static TenantOverrides forTenant(List<TenantOverride> overrides, Snapshot canonical) {
-    if (overrides.size() <= 1) {
-      if (overrides.isEmpty()) {
-        return new TenantOverrides(null, null, new Object[0], false);
-      }
-      TenantOverride only = overrides.get(0);
-      return new TenantOverrides(
-          canonical(only.flagKey(), canonical),
-          Boolean.valueOf(only.enabled()),
-          new Object[0],
-          false);
+  static TenantOverrides forTenant(
+      List<TenantOverride> overrides, UnaryOperator<String> canonical) {
+    String[] keys = new String[overrides.size()];
+    boolean[] values = new boolean[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = overrides.get(i).flagKey();
+      values[i] = overrides.get(i).enabled();
     }
-    int slots = 2;
-    while (slots < overrides.size() * 2) {
-      slots <<= 1;
+    return build(keys, values, canonical);
+  }
+
+  /** As {@link #forTenant(List, UnaryOperator)}, from flag key to value. */
+  static TenantOverrides forTenant(
+      Map<String, Boolean> overrides, UnaryOperator<String> canonical) {
+    String[] keys = new String[overrides.size()];
+    boolean[] values = new boolean[keys.length];
+    int i = 0;
+    for (Map.Entry<String, Boolean> e : overrides.entrySet()) {
+      keys[i] = e.getKey();
+      values[i++] = e.getValue();
     }
+    return build(keys, values, canonical);
+  }
+
+  private static TenantOverrides build(
+      String[] keys, boolean[] values, UnaryOperator<String> canonical) {
+    if (keys.length <= 1) {
+      return keys.length == 0
+          ? new TenantOverrides(null, null, new Object[0], false)
+          : new TenantOverrides(
+              canonical(keys[0], canonical), Boolean.valueOf(values[0]), new Object[0], false);
+    }
+    int slots = OpenAddressing.slots(keys.length, 2);
     Object[] table = new Object[slots * 2];
     int mask = slots - 1;
-    for (TenantOverride override : overrides) {
-      String key = canonical(override.flagKey(), canonical);
-      int i = spread(key.hashCode()) & mask;
+    for (int k = 0; k < keys.length; k++) {
+      String key = canonical(keys[k], canonical);
+      int i = OpenAddressing.spread(key.hashCode()) & mask;
       while (table[2 * i] != null && !table[2 * i].equals(key)) {
         i = (i + 1) & mask;
       }
       table[2 * i] = key;
-      table[2 * i + 1] = Boolean.valueOf(override.enabled());
+      table[2 * i + 1] = Boolean.valueOf(values[k]);
     }
     return new TenantOverrides(null, null, table, false);
   }
 
-  /** The snapshot's instance of a key, so lookups usually match by identity. */
-  private static String canonical(String key, Snapshot snapshot) {
-    CompiledFlag known = snapshot == null ? null : snapshot.flag(key);
-    return known == null ? key : known.key;
+  /** The client's instance of a key, so lookups usually match by identity. */
+  private static String canonical(String key, UnaryOperator<String> canonical) {
+    return canonical == null ? key : canonical.apply(key);
   }
 
-  /**
-   * Fibonacci hashing: keys such as {@code plan-0001, plan-0002} have consecutive hash codes, which
-   * with linear probing would form one long run that every miss has to scan; multiplying scatters
-   * them.
-   */
-  private static int spread(int h) {
-    int x = h * 0x9E3779B9;
-    return x ^ (x >>> 16);
+  /** The number of overrides. */
+  int size() {
+    if (singleKey != null) {
+      return 1;
+    }
+    int n = 0;
+    for (int i = 0; i < table.length; i += 2) {
+      if (table[i] != null) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The override of a flag, or null; returns cached Boolean instances, so it allocates nothing. */
@@ -107,7 +129,7 @@ final class TenantOverrides implements Evaluator.OverrideSource {
       return null;
     }
     Object[] t = table;
-    int i = spread(flagKey.hashCode()) & m;
+    int i = OpenAddressing.spread(flagKey.hashCode()) & m;
     Object k;
     while ((k = t[2 * i]) != null) {
       if (k == flagKey || k.equals(flagKey)) {

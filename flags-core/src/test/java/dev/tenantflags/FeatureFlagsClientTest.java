@@ -314,9 +314,9 @@ final class FeatureFlagsClientTest {
     TestFlags.sleep(Duration.ofMillis(100));
     assertThat(store.changeVersionCalls()).isEqualTo(polls);
     assertThat(flags.isEnabled("f", ACME)).isTrue();
-    // A cold tenant after close is not loaded from the store any more.
+    // Every override is held in memory: a tenant never evaluated before still gets its own.
     assertThat(flags.evaluate("f", TenantKey.of("globex")))
-        .isEqualTo(Evaluation.of(true, Reason.ON, true));
+        .isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
   }
 
   @Test

@@ -36,6 +36,9 @@ final class FeatureFlagsFailureTest {
             .store(store)
             .environment(ENV)
             .pollInterval(TestFlags.POLL)
+            // Lazy mode: the cold-tenant behaviour below is lazy mode's (the default holds all).
+            .overrideMemoryLimit(0)
+            .coldLoadTimeout(TestFlags.PATIENCE)
             .listener(
                 new FeatureFlagsListener() {
                   @Override

@@ -84,7 +84,7 @@ final class FlagExportTest {
         "{\"flags\": {}}                                  | flags         | flags must be a JSON"
             + " array",
         "[{\"key\": 5}]                                   | key           | key must be a string",
-        "[{}]                                             | key           | key must be a string",
+        "[{}]                                             | key           | key is required",
         "[{\"key\": \"f\", \"state\": \"MAYBE\"}]         | state         | state must be one of"
             + " OFF, ON, TARGETED, ROLLOUT: 'MAYBE'",
         "[{\"key\": \"f\", \"rolloutPercent\": \"25\"}]   | rolloutPercent| rolloutPercent must be"
@@ -99,17 +99,18 @@ final class FlagExportTest {
             + " array",
         "[{\"key\": \"f\", \"scope\": []}]                | scope         | scope must be a JSON"
             + " object",
-        "[{\"key\": \"f\", \"tags\": [1]}]                | tags          | tags must be a string",
-        "[{\"key\": \"f\", \"updatedAt\": \"yesterday\"}] | updatedAt     | updatedAt must be an"
-            + " ISO-8601 instant: 'yesterday'",
+        "[{\"key\": \"f\", \"tags\": [1]}]                | tags          | tags must be an array"
+            + " of strings",
+        "[{\"key\": \"f\", \"updatedAt\": \"yesterday\"}] | updatedAt     | updatedAt must be"
+            + " epoch milliseconds or an ISO-8601 instant: 'yesterday'",
         "[{\"key\": \"f\", \"version\": true}]            | version       | version must be a"
             + " number",
         "[{\"key\": \"Bad\"}]                             | key           | key must match"
             + " ^[a-z][a-z0-9_.-]{0,63}$: 'Bad'",
         "{\"environment\": \"Prod\"}                      | environment   | environment must match"
             + " ^[a-z0-9_-]{1,32}$: 'Prod'",
-        "{\"overrides\": [{\"flagKey\": \"f\", \"tenantId\": \"a\"}] } | enabled | enabled must be"
-            + " true or false",
+        "{\"overrides\": [{\"flagKey\": \"f\", \"tenantId\": \"a\"}] } | enabled | enabled is"
+            + " required",
         "{\"overrides\": [{\"flagKey\": \"f\", \"tenantId\": \"\", \"enabled\": true}] } | tenantId"
             + " | tenantId must not be empty",
       })

@@ -3,6 +3,7 @@ package dev.tenantflags.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tenantflags.ApiToken;
 import dev.tenantflags.AuditAction;
 import dev.tenantflags.AuditEntry;
 import dev.tenantflags.AuditQuery;
@@ -16,10 +17,14 @@ import dev.tenantflags.TenantOverride;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The compatibility kit every {@link FlagStore} must pass. Extend it, implement {@link #newStore()}
@@ -42,6 +47,53 @@ public abstract class FlagStoreContract {
    * @return the store; closed after each test
    */
   protected abstract FlagStore newStore();
+
+  /** Damage a test can do to a stored flag row, bypassing the store (SPEC §4 unreadable rows). */
+  protected enum FlagDamage {
+    /** {@code scope} is not JSON. */
+    MALFORMED_SCOPE_JSON,
+    /** {@code prerequisites} is JSON of the wrong shape (an object, not an array). */
+    MISTYPED_PREREQUISITES_JSON,
+    /** {@code tags} is not JSON. */
+    MALFORMED_TAGS_JSON,
+    /** {@code scope} holds JSON {@code null}. */
+    NULL_SCOPE,
+    /** {@code state} is not a known state. */
+    UNKNOWN_STATE,
+    /** {@code rollout_bp} is beyond 10,000 basis points. */
+    OUT_OF_RANGE_ROLLOUT
+  }
+
+  /** Damage a test can do to a stored override row. */
+  protected enum OverrideDamage {
+    /** An override row whose flag key breaks the key rule. */
+    INVALID_FLAG_KEY,
+    /** An override row whose tenant id is empty. */
+    EMPTY_TENANT_ID
+  }
+
+  /**
+   * Damages a stored flag row behind the store's back. Stores that cannot (in memory) keep the
+   * default, which skips the unreadable-row tests.
+   *
+   * @param environment the environment
+   * @param key the flag, already stored
+   * @param damage what to break
+   */
+  protected void damageFlagRow(String environment, String key, FlagDamage damage) {
+    Assumptions.abort("this store cannot hold unreadable rows");
+  }
+
+  /**
+   * Inserts a damaged override row of an existing flag behind the store's back.
+   *
+   * @param environment the environment
+   * @param key a stored flag whose row the damaged override names in its place where possible
+   * @param damage what to break
+   */
+  protected void insertDamagedOverride(String environment, String key, OverrideDamage damage) {
+    Assumptions.abort("this store cannot hold unreadable rows");
+  }
 
   @BeforeEach
   void openStore() {
@@ -476,5 +528,140 @@ public abstract class FlagStoreContract {
     assertThat(store.loadTenantOverrides(ENV, "acme")).containsExactly(locked);
     assertThat(store.changeVersion(ENV)).isEqualTo(version);
     assertThat(store.audit(AuditQuery.recent(ENV, 100))).hasSize((int) audits);
+  }
+
+  @ParameterizedTest
+  @EnumSource(FlagDamage.class)
+  void loadFlags_oneUnreadableRow_isReportedAndTheOthersLoad(FlagDamage damage) {
+    create(flag("good", 1).withState(FlagState.ON));
+    create(flag("bad", 1));
+    damageFlagRow(ENV, "bad", damage);
+    create(flag("later", 1));
+
+    FlagSet set = store.loadFlags(ENV);
+
+    assertThat(set.flags()).extracting(Flag::key).containsExactly("good", "later");
+    assertThat(set.unreadable()).hasSize(1);
+    UnreadableRow row = set.unreadable().get(0);
+    assertThat(row.kind()).isEqualTo("flag");
+    assertThat(row.flagKey()).isEqualTo("bad");
+    assertThat(row.tenantId()).isNull();
+    assertThat(row.problem()).isNotBlank();
+  }
+
+  @ParameterizedTest
+  @EnumSource(FlagDamage.class)
+  void updateFlag_overAnUnreadableRow_replacesIt(FlagDamage damage) {
+    create(flag("bad", 1));
+    damageFlagRow(ENV, "bad", damage);
+
+    store.updateFlag(
+        ENV,
+        flag("bad", 2).withState(FlagState.ON),
+        1,
+        audit(AuditAction.FLAG_UPDATED, "bad", null));
+
+    FlagSet set = store.loadFlags(ENV);
+    assertThat(set.unreadable()).isEmpty();
+    assertThat(set.flags())
+        .extracting(Flag::key, Flag::state, Flag::version)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("bad", FlagState.ON, 2L));
+    assertThat(store.loadFlag(ENV, "bad").orElseThrow().state()).isEqualTo(FlagState.ON);
+  }
+
+  @ParameterizedTest
+  @EnumSource(OverrideDamage.class)
+  void loadOverrides_oneUnreadableRow_isReportedAndTheOthersLoad(OverrideDamage damage) {
+    create(flag("a", 1));
+    put("a", "acme", true);
+    insertDamagedOverride(ENV, "a", damage);
+    put("a", "globex", false);
+
+    OverrideSet set = store.loadOverrides(ENV);
+
+    assertThat(set.overrides())
+        .extracting(TenantOverride::tenantId)
+        .containsExactly("acme", "globex");
+    assertThat(set.unreadable()).hasSize(1);
+    assertThat(set.unreadable().get(0).kind()).isEqualTo("override");
+    assertThat(set.unreadable().get(0).problem()).isNotBlank();
+    assertThat(store.loadTenantOverrides(ENV, "acme")).hasSize(1);
+    assertThat(store.loadFlagOverrides(ENV, "a"))
+        .extracting(TenantOverride::tenantId)
+        .containsExactly("acme", "globex");
+    assertThat(store.loadFlags(ENV).flags()).extracting(Flag::key).containsExactly("a");
+  }
+
+  @Test
+  void addUsage_sameHour_addsUpAndKeepsTheLatestEvaluation() {
+    Instant hour = Instant.parse("2026-11-30T10:00:00Z");
+    store.addUsage(
+        List.of(
+            new UsageBucket(ENV, "f", hour, 3, 1, 0, hour.plusSeconds(10)),
+            new UsageBucket(ENV, "g", hour, 1, 0, 0, hour.plusSeconds(5))));
+    store.addUsage(List.of(new UsageBucket(ENV, "f", hour, 2, 2, 1, hour.plusSeconds(7))));
+    store.addUsage(
+        List.of(
+            new UsageBucket(ENV, "f", hour.plusSeconds(3600), 1, 0, 0, hour.plusSeconds(3700))));
+
+    assertThat(store.usage(ENV, "f", hour, hour.plusSeconds(3600)))
+        .containsExactly(new UsageBucket(ENV, "f", hour, 5, 3, 1, hour.plusSeconds(10)));
+    assertThat(store.usage(ENV, "f", hour, hour.plusSeconds(7200)))
+        .extracting(UsageBucket::hour)
+        .containsExactly(hour, hour.plusSeconds(3600));
+    assertThat(store.lastEvaluated(ENV))
+        .isEqualTo(Map.of("f", hour.plusSeconds(3700), "g", hour.plusSeconds(5)));
+    assertThat(store.lastEvaluated("other")).isEmpty();
+    assertThat(store.usage("other", "f", hour, hour.plusSeconds(7200))).isEmpty();
+  }
+
+  @Test
+  void addUsage_refusalsOnly_countWithoutAnEvaluationTime() {
+    Instant hour = Instant.parse("2026-11-30T11:00:00Z");
+    store.addUsage(List.of(new UsageBucket(ENV, "f", hour, 0, 0, 4, null)));
+    store.addUsage(List.of(new UsageBucket(ENV, "f", hour, 0, 0, 1, null)));
+    assertThat(store.usage(ENV, "f", hour, hour.plusSeconds(3600)))
+        .containsExactly(new UsageBucket(ENV, "f", hour, 0, 0, 5, null));
+    assertThat(store.lastEvaluated(ENV)).isEmpty();
+    store.addUsage(List.of(new UsageBucket(ENV, "f", hour, 1, 0, 0, hour.plusSeconds(1))));
+    assertThat(store.lastEvaluated(ENV)).isEqualTo(Map.of("f", hour.plusSeconds(1)));
+  }
+
+  @Test
+  void tokens_createTouchRevoke_advanceTheTokenVersionAndAreAudited() {
+    Instant at = Instant.parse("2026-11-30T10:00:00Z");
+    ApiToken token = new ApiToken("ci-bot", "DEVELOPER", null, "a".repeat(64), at, "admin", null);
+    ApiToken tenantAdmin =
+        new ApiToken("acme-admin", "TENANT_ADMIN", "acme", "b".repeat(64), at, "admin", null);
+    long v0 = store.tokenVersion();
+    AuditEntry created = store.createToken(token, audit(AuditAction.TOKEN_CREATED, null, null));
+    store.createToken(tenantAdmin, audit(AuditAction.TOKEN_CREATED, null, null));
+    assertThat(created.id()).isPositive();
+    assertThat(store.tokenVersion()).isGreaterThan(v0);
+    long afterCreate = store.tokenVersion();
+    assertThatThrownBy(() -> store.createToken(token, audit(AuditAction.TOKEN_CREATED, null, null)))
+        .isInstanceOfSatisfying(
+            FlagConflictException.class,
+            e -> assertThat(e.kind()).isEqualTo(FlagConflictException.Kind.ALREADY_EXISTS));
+    assertThat(store.tokenVersion()).isEqualTo(afterCreate);
+
+    store.touchTokens(Map.of("ci-bot", at.plusSeconds(60), "ghost", at));
+    store.touchTokens(Map.of("ci-bot", at.plusSeconds(30)));
+    assertThat(store.tokens())
+        .containsExactly(tenantAdmin, token.withLastUsedAt(at.plusSeconds(60)));
+    assertThat(store.tokenVersion()).isEqualTo(afterCreate);
+
+    store.revokeToken("ci-bot", audit(AuditAction.TOKEN_REVOKED, null, null));
+    assertThat(store.tokenVersion()).isGreaterThan(afterCreate);
+    assertThat(store.tokens()).containsExactly(tenantAdmin);
+    long afterRevoke = store.tokenVersion();
+    assertThatThrownBy(
+            () -> store.revokeToken("ci-bot", audit(AuditAction.TOKEN_REVOKED, null, null)))
+        .isInstanceOf(FlagNotFoundException.class);
+    assertThat(store.tokenVersion()).isEqualTo(afterRevoke);
+    assertThat(store.audit(AuditQuery.recent(ENV, 10)))
+        .extracting(AuditEntry::action)
+        .containsExactly(
+            AuditAction.TOKEN_REVOKED, AuditAction.TOKEN_CREATED, AuditAction.TOKEN_CREATED);
   }
 }

@@ -1,50 +1,38 @@
 package dev.tenantflags.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
-import com.zaxxer.hikari.pool.HikariPool;
+import dev.tenantflags.ApiToken;
 import dev.tenantflags.AuditEntry;
 import dev.tenantflags.AuditQuery;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
-import dev.tenantflags.FlagConflictException;
-import dev.tenantflags.FlagNotFoundException;
 import dev.tenantflags.TenantOverride;
-import dev.tenantflags.jdbc.internal.ConnectionPools;
-import dev.tenantflags.jdbc.internal.FlagColumns;
-import dev.tenantflags.jdbc.internal.Rows;
+import dev.tenantflags.jdbc.internal.AccessStore;
+import dev.tenantflags.jdbc.internal.FlagReads;
+import dev.tenantflags.jdbc.internal.FlagWrites;
+import dev.tenantflags.jdbc.internal.Operation;
+import dev.tenantflags.jdbc.internal.PgChangeListener;
 import dev.tenantflags.jdbc.internal.SqlDialect;
-import dev.tenantflags.jdbc.internal.StoreDao;
+import dev.tenantflags.jdbc.internal.StoreCalls;
+import dev.tenantflags.jdbc.internal.Timeouts;
 import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagSet;
 import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.FlagStoreException;
 import dev.tenantflags.spi.OverrideSet;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.tenantflags.spi.UsageBucket;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.ConnectionException;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.StatementExceptions;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link FlagStore} in a SQL database — SQLite, PostgreSQL, H2 or MariaDB/MySQL — through
@@ -73,42 +61,44 @@ public final class JdbiFlagStore implements FlagStore {
   /*
    * Design note
    *
-   * Concurrency: every write first bumps its environment's row in tf_environments, which takes that
-   * row's lock; writes to one environment are therefore serialised in the database, in one lock order
-   * (environment row, then flag/override rows), so they cannot deadlock, and check-then-insert inside
-   * the transaction (flag exists?) is race-free. Optimistic flag versions are enforced by
-   * UPDATE ... WHERE version = ?; zero rows means stale or absent, told apart by one more read. SQLite
-   * serialises all writes with BEGIN IMMEDIATE (see SqliteDialect).
+   * This class is the public face: building, and delegating to the internal units that hold one job
+   * each. FlagReads and FlagWrites hold the SQL work and its concurrency design; AccessStore usage
+   * and tokens; StoreCalls the statement timeouts, error translation and the one retry of
+   * retryable operations; the SqlDialect units everything that differs between databases; and
+   * PgChangeListener/PgNotify the PostgreSQL push.
    *
-   * Change versions: tf_environments.change_version rises by one per write. Deleting an environment
-   * keeps its row as a tombstone (deleted = TRUE), so the version keeps rising if it is re-created.
-   * Each version has exactly one tf_changes row naming the tenant it touched (or every tenant), so
-   * changesSince can prove completeness by counting; the log keeps the last CHANGE_LOG_LIMIT versions.
-   *
-   * Failure handling: JdbiException is wrapped at the boundary into FlagStoreException; the message
-   * names the operation and the SQLState, never values (JDBI's own message rendering is switched off).
-   * After a failure the owned HikariCP pool soft-evicts its connections, which a database restart has
-   * broken all at once, and a read that failed on a broken connection is retried once on a fresh one.
-   * A failure to get a connection at all (the database is down; Hikari gave up after its short
-   * connection timeout) is not retried, so a refresh fails fast.
+   * Timeouts (SPEC §4): every statement carries a JDBC queryTimeout; connections this store opens
+   * itself (its pool, its listener) carry the driver's socket and connect timeouts; SQLite waits for
+   * another process's lock at most the statement timeout. A call therefore fails with a
+   * FlagStoreException that says what timed out instead of holding its thread.
    */
 
-  private static final Logger LOG = LoggerFactory.getLogger(JdbiFlagStore.class);
-  private static final int CHANGE_LOG_LIMIT = 10_000;
   private static final int DEFAULT_MAX_IDLE = 4;
 
   private final Jdbi jdbi;
   private final SqlDialect dialect;
   private final HikariDataSource ownedPool;
   private final PgChangeListener listener;
+  private final StoreCalls calls;
+  private final FlagReads reads;
+  private final FlagWrites writes;
+  private final AccessStore access;
   private volatile boolean closed;
 
-  private JdbiFlagStore(
-      Jdbi jdbi, SqlDialect dialect, HikariDataSource ownedPool, PgChangeListener listener) {
+  JdbiFlagStore(
+      Jdbi jdbi,
+      SqlDialect dialect,
+      HikariDataSource ownedPool,
+      PgChangeListener listener,
+      Timeouts timeouts) {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.ownedPool = ownedPool;
     this.listener = listener;
+    this.calls = new StoreCalls(jdbi, dialect, ownedPool, timeouts, () -> closed);
+    this.reads = new FlagReads(calls);
+    this.writes = new FlagWrites(calls, dialect);
+    this.access = new AccessStore(calls, dialect);
   }
 
   /**
@@ -191,240 +181,81 @@ public final class JdbiFlagStore implements FlagStore {
    * @throws FlagStoreException if the storage fails
    */
   public int schemaVersion() {
-    return guard(
-        "read schema version",
-        () -> jdbi.withHandle(h -> new SchemaMigrator(jdbi, dialect).currentVersion(h)));
+    return calls.read(
+        Operation.READ_SCHEMA_VERSION, h -> new SchemaMigrator(jdbi, dialect).currentVersion(h));
   }
 
-  // ---- reads -----------------------------------------------------------------------------------
+  // ---- reads ----------------------------------------------------------------------------------
 
   @Override
   public FlagSet loadFlags(String environment) {
-    return guard(
-        "load flags",
-        () ->
-            snapshot(
-                h -> {
-                  StoreDao dao = h.attach(StoreDao.class);
-                  // Version first: under weaker isolation the flags are then at least as new as the
-                  // version, and
-                  // a client that sees an older version than the data just reloads once more.
-                  long version = dao.changeVersion(environment).orElse(0L);
-                  List<StoreDao.FlagRow> rows = new ArrayList<>(dao.flags(environment));
-                  rows.sort(Comparator.comparing(r -> r.flag().key()));
-                  List<Flag> flags = new ArrayList<>(rows.size());
-                  Set<String> withOverrides = new HashSet<>();
-                  for (StoreDao.FlagRow row : rows) {
-                    flags.add(row.flag());
-                    if (row.hasOverrides()) {
-                      withOverrides.add(row.flag().key());
-                    }
-                  }
-                  return new FlagSet(version, flags, withOverrides);
-                }));
+    return reads.loadFlags(environment);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws FlagStoreException also when the stored row is unreadable (SPEC §4); the message names
+   *     the problem. {@link #updateFlag} can still replace it: it checks the version column only.
+   */
   @Override
   public Optional<Flag> loadFlag(String environment, String key) {
-    return guard(
-        "load flag", () -> jdbi.withExtension(StoreDao.class, dao -> dao.flag(environment, key)));
+    return reads.loadFlag(environment, key);
   }
 
+  /** {@inheritDoc} Unreadable rows are skipped (they are reported by {@link #loadOverrides}). */
   @Override
   public List<TenantOverride> loadTenantOverrides(String environment, String tenantId) {
-    return guard(
-        "load tenant overrides",
-        () -> {
-          List<TenantOverride> list =
-              new ArrayList<>(
-                  jdbi.withExtension(
-                      StoreDao.class, dao -> dao.tenantOverrides(environment, tenantId)));
-          list.sort(Comparator.comparing(TenantOverride::flagKey));
-          return list;
-        });
+    return reads.loadTenantOverrides(environment, tenantId);
   }
 
+  /** {@inheritDoc} Unreadable rows are skipped (they are reported by {@link #loadOverrides}). */
   @Override
   public List<TenantOverride> loadFlagOverrides(String environment, String flagKey) {
-    return guard(
-        "load flag overrides",
-        () -> {
-          List<TenantOverride> list =
-              new ArrayList<>(
-                  jdbi.withExtension(
-                      StoreDao.class, dao -> dao.flagOverrides(environment, flagKey)));
-          list.sort(Comparator.comparing(TenantOverride::tenantId));
-          return list;
-        });
+    return reads.loadFlagOverrides(environment, flagKey);
   }
 
   @Override
   public OverrideSet loadOverrides(String environment) {
-    return guard(
-        "load overrides",
-        () ->
-            jdbi.inTransaction(
-                h -> {
-                  StoreDao dao = h.attach(StoreDao.class);
-                  long version = dao.changeVersion(environment).orElse(0L);
-                  return new OverrideSet(version, dao.allOverrides(environment), List.of());
-                }));
+    return reads.loadOverrides(environment);
   }
 
   @Override
   public long overrideCount(String environment) {
-    return guard(
-        "count overrides",
-        () -> jdbi.withExtension(StoreDao.class, dao -> dao.overrideCount(environment)));
+    return reads.overrideCount(environment);
   }
 
   @Override
   public long changeVersion(String environment) {
-    return guard(
-        "read change version",
-        () -> jdbi.withExtension(StoreDao.class, dao -> dao.changeVersion(environment).orElse(0L)));
+    return reads.changeVersion(environment);
   }
 
   @Override
   public ChangeSet changesSince(String environment, long sinceVersion) {
-    return guard(
-        "read changes",
-        () ->
-            snapshot(
-                h -> {
-                  StoreDao dao = h.attach(StoreDao.class);
-                  long current = dao.changeVersion(environment).orElse(0L);
-                  if (sinceVersion >= current) {
-                    return new ChangeSet(current, Set.of(), true);
-                  }
-                  if (sinceVersion < 0 || current - sinceVersion > CHANGE_LOG_LIMIT) {
-                    return ChangeSet.unknown(current);
-                  }
-                  List<StoreDao.ChangeRow> rows = dao.changes(environment, sinceVersion, current);
-                  Set<String> tenants = new HashSet<>();
-                  for (StoreDao.ChangeRow row : rows) {
-                    if (row.everyTenant()) {
-                      return ChangeSet.unknown(current);
-                    }
-                    if (row.tenantId() != null) {
-                      tenants.add(row.tenantId());
-                    }
-                  }
-                  // One row per version: fewer rows means the log was pruned or predates schema v2.
-                  if (rows.size() != current - sinceVersion) {
-                    return ChangeSet.unknown(current);
-                  }
-                  return new ChangeSet(current, tenants, true);
-                }));
+    return reads.changesSince(environment, sinceVersion);
   }
 
   @Override
   public List<Environment> environments() {
-    return guard(
-        "list environments", () -> jdbi.withExtension(StoreDao.class, StoreDao::environments));
+    return reads.environments();
   }
 
   @Override
   public List<AuditEntry> audit(AuditQuery query) {
-    Objects.requireNonNull(query, "query");
-    // Only fixed fragments are appended; every value is bound.
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(Rows.AUDIT_COLUMNS)
-            .append(" FROM tf_audit WHERE 1 = 1");
-    if (query.environment() != null) {
-      sql.append(" AND environment = :environment");
-    }
-    if (query.flagKey() != null) {
-      sql.append(" AND flag_key = :flagKey");
-    }
-    if (query.actor() != null) {
-      sql.append(" AND actor = :actor");
-    }
-    if (query.tenantId() != null) {
-      sql.append(" AND tenant_id = :tenantId");
-    }
-    if (query.beforeId() != null) {
-      sql.append(" AND id < :beforeId");
-    }
-    sql.append(" ORDER BY id DESC LIMIT :limit");
-    return guard(
-        "read audit",
-        () ->
-            jdbi.withHandle(
-                h -> {
-                  Query q = h.createQuery(sql.toString());
-                  if (query.environment() != null) {
-                    q.bind("environment", query.environment());
-                  }
-                  if (query.flagKey() != null) {
-                    q.bind("flagKey", query.flagKey());
-                  }
-                  if (query.actor() != null) {
-                    q.bind("actor", query.actor());
-                  }
-                  if (query.tenantId() != null) {
-                    q.bind("tenantId", query.tenantId());
-                  }
-                  if (query.beforeId() != null) {
-                    q.bind("beforeId", query.beforeId().longValue());
-                  }
-                  return q.bind("limit", query.limit()).map(Rows.AUDIT).list();
-                }));
+    return reads.audit(query);
   }
 
   // ---- writes ----------------------------------------------------------------------------------
 
   @Override
   public AuditEntry createFlag(String environment, Flag flag, AuditEntry audit) {
-    Objects.requireNonNull(flag, "flag");
-    Objects.requireNonNull(audit, "audit");
-    boolean implicitProtected = Environment.implicit(environment).isProtected();
-    return write(
-        "create flag",
-        h -> {
-          StoreDao dao = h.attach(StoreDao.class);
-          dialect.insertEnvironmentIfAbsent(h, environment, implicitProtected);
-          dao.bumpReviving(environment, implicitProtected);
-          long version = dao.changeVersion(environment).orElseThrow();
-          if (dao.flagVersion(environment, flag.key()).isPresent()) {
-            throw new FlagConflictException(
-                FlagConflictException.Kind.ALREADY_EXISTS,
-                "flag " + quote(flag.key()) + " already exists");
-          }
-          dao.insertFlag(new FlagColumns(environment, flag));
-          return finish(h, dao, environment, version, null, false, audit);
-        });
+    return writes.createFlag(environment, flag, audit);
   }
 
   @Override
   public AuditEntry updateFlag(
       String environment, Flag flag, long expectedVersion, AuditEntry audit) {
-    Objects.requireNonNull(flag, "flag");
-    Objects.requireNonNull(audit, "audit");
-    return write(
-        "update flag",
-        h -> {
-          StoreDao dao = h.attach(StoreDao.class);
-          if (dao.bumpLive(environment) == 0) {
-            throw flagNotFound(flag.key());
-          }
-          long version = dao.changeVersion(environment).orElseThrow();
-          if (dao.updateFlag(new FlagColumns(environment, flag), expectedVersion) == 0) {
-            long stored =
-                dao.flagVersion(environment, flag.key())
-                    .orElseThrow(() -> flagNotFound(flag.key()));
-            throw new FlagConflictException(
-                FlagConflictException.Kind.STALE_VERSION,
-                "version of flag "
-                    + quote(flag.key())
-                    + " is "
-                    + stored
-                    + ", not "
-                    + expectedVersion);
-          }
-          return finish(h, dao, environment, version, null, false, audit);
-        });
+    return writes.updateFlag(environment, flag, expectedVersion, audit);
   }
 
   @Override
@@ -432,25 +263,7 @@ public final class JdbiFlagStore implements FlagStore {
       String environment,
       TenantOverride override,
       Function<Optional<TenantOverride>, AuditEntry> auditFor) {
-    Objects.requireNonNull(override, "override");
-    Objects.requireNonNull(auditFor, "auditFor");
-    return write(
-        "put override",
-        h -> {
-          StoreDao dao = h.attach(StoreDao.class);
-          if (dao.bumpLive(environment) == 0
-              || dao.flagVersion(environment, override.flagKey()).isEmpty()) {
-            throw flagNotFound(override.flagKey());
-          }
-          long version = dao.changeVersion(environment).orElseThrow();
-          // bumpLive locked the environment row: the read below and the write are serialised
-          // with every other writer of this environment, so the lock check and the audit's
-          // "before" that auditFor derives from it cannot race another write.
-          AuditEntry audit =
-              auditFor.apply(dao.override(environment, override.flagKey(), override.tenantId()));
-          dialect.upsertOverride(h, environment, override);
-          return finish(h, dao, environment, version, override.tenantId(), false, audit);
-        });
+    return writes.putOverride(environment, override, auditFor);
   }
 
   @Override
@@ -459,92 +272,59 @@ public final class JdbiFlagStore implements FlagStore {
       String flagKey,
       String tenantId,
       Function<TenantOverride, AuditEntry> auditFor) {
-    Objects.requireNonNull(auditFor, "auditFor");
-    return write(
-        "delete override",
-        h -> {
-          StoreDao dao = h.attach(StoreDao.class);
-          Optional<TenantOverride> current =
-              dao.bumpLive(environment) == 0
-                  ? Optional.empty()
-                  : dao.override(environment, flagKey, tenantId);
-          AuditEntry audit = current.map(auditFor).orElse(null);
-          if (audit == null || dao.deleteOverride(environment, flagKey, tenantId) == 0) {
-            throw new FlagNotFoundException(
-                "override of flag "
-                    + quote(flagKey)
-                    + " for tenant "
-                    + quote(tenantId)
-                    + " does not exist");
-          }
-          long version = dao.changeVersion(environment).orElseThrow();
-          return finish(h, dao, environment, version, tenantId, false, audit);
-        });
+    return writes.deleteOverride(environment, flagKey, tenantId, auditFor);
   }
 
   @Override
   public AuditEntry createEnvironment(Environment environment, AuditEntry audit) {
-    Objects.requireNonNull(environment, "environment");
-    Objects.requireNonNull(audit, "audit");
-    String name = environment.name();
-    return write(
-        "create environment",
-        h -> {
-          StoreDao dao = h.attach(StoreDao.class);
-          dialect.insertEnvironmentIfAbsent(h, name, environment.isProtected());
-          if (dao.revive(name, environment.isProtected()) == 0) {
-            throw new FlagConflictException(
-                FlagConflictException.Kind.ALREADY_EXISTS,
-                "environment " + quote(name) + " already exists");
-          }
-          long version = dao.changeVersion(name).orElseThrow();
-          return finish(h, dao, name, version, null, false, audit);
-        });
+    return writes.createEnvironment(environment, audit);
   }
 
   @Override
   public AuditEntry deleteEnvironment(String name, AuditEntry audit) {
-    Objects.requireNonNull(audit, "audit");
-    return write(
-        "delete environment",
-        h -> {
-          StoreDao dao = h.attach(StoreDao.class);
-          if (dao.tombstone(name) == 0) {
-            throw new FlagNotFoundException("environment " + quote(name) + " does not exist");
-          }
-          long version = dao.changeVersion(name).orElseThrow();
-          dao.deleteOverrides(name);
-          dao.deleteFlags(name);
-          return finish(h, dao, name, version, null, true, audit);
-        });
+    return writes.deleteEnvironment(name, audit);
   }
 
-  /** Writes the change-log row, the audit row and the notification of one change version. */
-  private AuditEntry finish(
-      Handle h,
-      StoreDao dao,
-      String environment,
-      long version,
-      String tenantId,
-      boolean everyTenant,
-      AuditEntry audit) {
-    dao.insertChange(environment, version, tenantId, everyTenant);
-    if (version > CHANGE_LOG_LIMIT) {
-      dao.pruneChanges(environment, version - CHANGE_LOG_LIMIT);
-    }
-    long id =
-        dao.insertAudit(
-            audit.at().toEpochMilli(),
-            audit.actor(),
-            audit.action().name(),
-            audit.environment(),
-            audit.flagKey(),
-            audit.tenantId(),
-            audit.before(),
-            audit.after(),
-            audit.comment());
-    dialect.notifyChange(h, environment, version);
-    return audit.withId(id);
+  // ---- usage and tokens ------------------------------------------------------------------------
+
+  @Override
+  public void addUsage(List<UsageBucket> buckets) {
+    access.addUsage(buckets);
+  }
+
+  @Override
+  public List<UsageBucket> usage(String environment, String flagKey, Instant from, Instant to) {
+    return access.usage(environment, flagKey, from, to);
+  }
+
+  @Override
+  public Map<String, Instant> lastEvaluated(String environment) {
+    return access.lastEvaluated(environment);
+  }
+
+  @Override
+  public List<ApiToken> tokens() {
+    return access.tokens();
+  }
+
+  @Override
+  public AuditEntry createToken(ApiToken token, AuditEntry audit) {
+    return access.createToken(token, audit);
+  }
+
+  @Override
+  public AuditEntry revokeToken(String name, AuditEntry audit) {
+    return access.revokeToken(name, audit);
+  }
+
+  @Override
+  public void touchTokens(Map<String, Instant> lastUsed) {
+    access.touchTokens(lastUsed);
+  }
+
+  @Override
+  public long tokenVersion() {
+    return access.tokenVersion();
   }
 
   // ---- change notification
@@ -585,91 +365,6 @@ public final class JdbiFlagStore implements FlagStore {
     }
   }
 
-  // ---- plumbing
-  // ----------------------------------------------------------------------------------
-
-  private <T> T snapshot(HandleCallback<T, RuntimeException> callback) {
-    TransactionIsolationLevel level = dialect.snapshotIsolation();
-    return level == TransactionIsolationLevel.UNKNOWN
-        ? jdbi.inTransaction(callback)
-        : jdbi.inTransaction(level, callback);
-  }
-
-  private <T> T write(String operation, HandleCallback<T, RuntimeException> callback) {
-    return guard(operation, () -> dialect.inWriteTransaction(jdbi, callback));
-  }
-
-  private <T> T guard(String operation, Supplier<T> body) {
-    if (closed) {
-      throw new FlagStoreException(operation + " failed: the store is closed");
-    }
-    try {
-      return body.get();
-    } catch (JdbiException e) {
-      if (ownedPool == null) {
-        throw new FlagStoreException(operation + " failed: " + describe(e), e);
-      }
-      evictPooledConnections();
-      boolean read =
-          operation.startsWith("read")
-              || operation.startsWith("load")
-              || operation.startsWith("list");
-      if (!read || e instanceof ConnectionException || !connectionLost(e)) {
-        throw new FlagStoreException(operation + " failed: " + describe(e), e);
-      }
-      // A read on a pooled connection that a database restart broke: the pool's connections are now
-      // evicted, so one retry gets a fresh one. Writes are not retried: their commit may have
-      // happened.
-      try {
-        return body.get();
-      } catch (JdbiException again) {
-        evictPooledConnections();
-        throw new FlagStoreException(operation + " failed: " + describe(again), again);
-      }
-    }
-  }
-
-  private void evictPooledConnections() {
-    // Idle connections close now, borrowed ones when returned; Hikari refills the pool in the
-    // background.
-    HikariPoolMXBean pool = ownedPool.getHikariPoolMXBean();
-    if (pool != null) {
-      pool.softEvictConnections();
-    }
-  }
-
-  /**
-   * Whether the failure is a broken connection (SQLState class 08, or PostgreSQL's shutdown 57P01).
-   */
-  private static boolean connectionLost(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        return state.startsWith("08") || state.equals("57P01");
-      }
-    }
-    return false;
-  }
-
-  /** The failure's kind without its values: the exception type and SQLState. */
-  static String describe(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql.getClass().getSimpleName()
-            + (sql.getSQLState() == null ? "" : ", SQLState " + sql.getSQLState());
-      }
-    }
-    return e.getClass().getSimpleName();
-  }
-
-  private static FlagNotFoundException flagNotFound(String key) {
-    return new FlagNotFoundException("flag " + quote(key) + " does not exist");
-  }
-
-  private static String quote(String value) {
-    return "'" + value + "'";
-  }
-
   /**
    * Builds a {@link JdbiFlagStore}. Set exactly one of {@link #jdbcUrl(String)} and {@link
    * #dataSource(DataSource)}; everything else has a default. Each setter may be called once.
@@ -687,6 +382,8 @@ public final class JdbiFlagStore implements FlagStore {
     private String listenerUrl;
     private DataSource listenerDataSource;
     private int maxIdleConnections = DEFAULT_MAX_IDLE;
+    private Duration statementTimeout = Timeouts.DEFAULT.statement();
+    private Duration connectTimeout = Timeouts.DEFAULT.connect();
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -832,6 +529,38 @@ public final class JdbiFlagStore implements FlagStore {
     }
 
     /**
+     * Sets how long one statement may take in the database (default 5 s; reads of a whole
+     * environment's overrides get 6 times as long). It becomes each statement's JDBC {@code
+     * queryTimeout} and SQLite's busy timeout; connections the store opens itself also get a socket
+     * timeout of twice this, so a database that stops answering cannot hold a thread. A call that
+     * runs out fails with a {@link FlagStoreException} that says what timed out.
+     *
+     * @param timeout whole seconds, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if shorter than 1 s
+     * @throws IllegalStateException if already set
+     */
+    public Builder statementTimeout(Duration timeout) {
+      once("statementTimeout");
+      this.statementTimeout = new Timeouts(timeout, Timeouts.DEFAULT.connect()).statement();
+      return this;
+    }
+
+    /**
+     * Sets how long opening (or waiting for) a connection may take (default 5 s).
+     *
+     * @param timeout whole seconds, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if shorter than 1 s
+     * @throws IllegalStateException if already set
+     */
+    public Builder connectTimeout(Duration timeout) {
+      once("connectTimeout");
+      this.connectTimeout = new Timeouts(Timeouts.DEFAULT.statement(), timeout).connect();
+      return this;
+    }
+
+    /**
      * Connects, detects the dialect, applies the schema mode and starts the store.
      *
      * @return the store
@@ -845,85 +574,19 @@ public final class JdbiFlagStore implements FlagStore {
                 ? "missing jdbcUrl or dataSource"
                 : "set only one of jdbcUrl and dataSource");
       }
-      HikariDataSource pool = jdbcUrl == null ? null : openPool();
-      try {
-        Jdbi jdbi = Jdbi.create(pool != null ? pool : dataSource);
-        jdbi.installPlugin(new SqlObjectPlugin());
-        jdbi.getConfig(StatementExceptions.class)
-            .setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        Dialect detected = dialect != null ? dialect : jdbi.withHandle(Builder::detect);
-        SqlDialect unit = SqlDialect.of(detected);
-        unit.configure(jdbi);
-        jdbi.useHandle(unit::prepare);
-        new SchemaMigrator(jdbi, unit).apply(schemaMode);
-        PgChangeListener listener =
-            detected == Dialect.POSTGRESQL && !pollingOnly ? listener() : null;
-        LOG.info(
-            "tenantflags store on {} ready{}",
-            detected,
-            detected == Dialect.POSTGRESQL
-                ? (listener == null ? " (polling only)" : " (LISTEN/NOTIFY)")
-                : "");
-        return new JdbiFlagStore(jdbi, unit, pool, listener);
-      } catch (JdbiException e) {
-        closeQuietly(pool);
-        throw new FlagStoreException("cannot open the flag store: " + describe(e), e);
-      } catch (RuntimeException e) {
-        closeQuietly(pool);
-        throw e;
-      }
-    }
-
-    private HikariDataSource openPool() {
-      try {
-        return ConnectionPools.open(jdbcUrl, user, password, maxIdleConnections, dialect);
-      } catch (HikariPool.PoolInitializationException e) {
-        // The first connection failed: the database is down, or refused the credentials.
-        throw new FlagStoreException("cannot open the flag store: " + describe(e), e);
-      } catch (RuntimeException e) {
-        // Hikari found no driver for the URL (its message masks passwords, ours names no URL at
-        // all).
-        throw new FlagStoreException(
-            "cannot open the flag store: no JDBC driver accepts jdbcUrl ("
-                + describe(e)
-                + "); is the driver on the class path?",
-            e);
-      }
-    }
-
-    private static Dialect detect(Handle handle) {
-      try {
-        return Dialect.fromProductName(
-            handle.getConnection().getMetaData().getDatabaseProductName());
-      } catch (SQLException e) {
-        throw new FlagStoreException("cannot read the database product name: " + describe(e), e);
-      }
-    }
-
-    private PgChangeListener listener() {
-      if (listenerDataSource != null) {
-        return new PgChangeListener(listenerDataSource::getConnection);
-      }
-      String url = listenerUrl != null ? listenerUrl : jdbcUrl;
-      if (url == null) {
-        LOG.info(
-            "no listener URL or data source for PostgreSQL LISTEN; clients poll the change"
-                + " version");
-        return null;
-      }
-      Properties props = properties();
-      return new PgChangeListener(() -> DriverManager.getConnection(url, props));
-    }
-
-    private Properties properties() {
-      Properties props = new Properties();
-      if (user != null) {
-        props.setProperty("user", user);
-      }
-      if (password != null) {
-        props.setProperty("password", password);
-      }
-      return props;
+      return StoreOpener.open(
+          new StoreOpener.Settings(
+              dataSource,
+              jdbcUrl,
+              user,
+              password,
+              dialect,
+              schemaMode,
+              pollingOnly,
+              listenerUrl,
+              listenerDataSource,
+              maxIdleConnections,
+              new Timeouts(statementTimeout, connectTimeout)));
     }
 
     private static String jdbcUrlArgument(String name, String url) {
@@ -932,12 +595,6 @@ public final class JdbiFlagStore implements FlagStore {
         throw new IllegalArgumentException(name + " must start with 'jdbc:': '" + url + "'");
       }
       return url;
-    }
-
-    private static void closeQuietly(HikariDataSource pool) {
-      if (pool != null) {
-        pool.close();
-      }
     }
   }
 }

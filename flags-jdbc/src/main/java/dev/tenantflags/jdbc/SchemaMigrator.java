@@ -1,6 +1,7 @@
 package dev.tenantflags.jdbc;
 
 import dev.tenantflags.jdbc.internal.SqlDialect;
+import dev.tenantflags.jdbc.internal.Timeouts;
 import dev.tenantflags.spi.FlagStoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -21,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * dev/tenantflags/jdbc/schema/<dialect>/V<n>__<name>.sql. They are listed in MIGRATIONS (a classpath
  * folder cannot be listed reliably inside a jar). Applying migration n runs its statements and inserts
  * row n into tf_schema_version; a file's statements are separated by ';' at the end of a line and
- * hold no ';' inside.
+ * hold no ';' inside. A file may name ${placeholders} that the dialect unit fills from the database
+ * (MySQL's V3 names the no-pad binary collation the server has).
  *
  * Concurrency: the whole check-and-apply runs under the dialect's migration lock (PostgreSQL advisory
  * lock, MySQL GET_LOCK, SQLite BEGIN IMMEDIATE, H2 a locked row), so two instances starting together
@@ -50,10 +55,15 @@ final class SchemaMigrator {
 
   /** Every migration, oldest first. */
   static final List<Migration> MIGRATIONS =
-      List.of(new Migration(1, "initial"), new Migration(2, "change_log"));
+      List.of(
+          new Migration(1, "initial"),
+          new Migration(2, "change_log"),
+          new Migration(3, "usage_and_tokens"));
 
   /** The schema version this library needs. */
   static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_]+)}");
 
   private final Jdbi jdbi;
   private final SqlDialect dialect;
@@ -96,11 +106,16 @@ final class SchemaMigrator {
           CURRENT_VERSION);
       return current;
     }
+    Map<String, String> variables = null;
     for (Migration m : MIGRATIONS) {
       if (m.version() <= current || m.version() > target) {
         continue;
       }
-      List<String> statements = statements(read(m.resource(dialect.dialect())));
+      if (variables == null) {
+        variables = dialect.migrationVariables(handle);
+      }
+      List<String> statements =
+          statements(substitute(read(m.resource(dialect.dialect())), variables));
       Runnable apply =
           () -> {
             for (String sql : statements) {
@@ -208,7 +223,11 @@ final class SchemaMigrator {
         .append(". Apply in order; each statement ends with ';'.\n");
     for (Migration m : MIGRATIONS) {
       out.append("\n-- ---- V").append(m.version()).append("__").append(m.name()).append(" ----\n");
-      for (String sql : statements(read(m.resource(dialect)))) {
+      String script =
+          substitute(
+              read(m.resource(dialect)),
+              SqlDialect.of(dialect, Timeouts.DEFAULT).defaultMigrationVariables());
+      for (String sql : statements(script)) {
         out.append(sql).append(";\n");
       }
       out.append("INSERT INTO tf_schema_version (version, description, applied_at) VALUES (")
@@ -217,6 +236,21 @@ final class SchemaMigrator {
           .append(m.name())
           .append("', 0);\n");
     }
+    return out.toString();
+  }
+
+  /** Replaces every {@code ${name}} with its value; an unknown name is a bug in the file. */
+  static String substitute(String script, Map<String, String> variables) {
+    Matcher m = PLACEHOLDER.matcher(script);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = variables.get(m.group(1));
+      if (value == null) {
+        throw new IllegalStateException("migration names an unknown placeholder " + m.group());
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
     return out.toString();
   }
 

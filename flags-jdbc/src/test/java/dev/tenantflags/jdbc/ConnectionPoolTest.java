@@ -85,7 +85,18 @@ final class ConnectionPoolTest {
         ResultSet busy = s.executeQuery("PRAGMA busy_timeout")) {
       // Read on a connection straight from the pool, not through JDBI's per-handle customizer.
       assertThat(busy.next()).isTrue();
-      assertThat(busy.getInt(1)).isEqualTo(10_000);
+      assertThat(busy.getInt(1)).as("the default statement timeout").isEqualTo(5_000);
+    }
+    try (JdbiFlagStore store =
+            JdbiFlagStore.builder()
+                .jdbcUrl(TestDatabases.sqliteUrl(dir))
+                .statementTimeout(java.time.Duration.ofSeconds(2))
+                .build();
+        Connection raw = store.ownedPool().getConnection();
+        Statement s = raw.createStatement();
+        ResultSet busy = s.executeQuery("PRAGMA busy_timeout")) {
+      assertThat(busy.next()).isTrue();
+      assertThat(busy.getInt(1)).isEqualTo(2_000);
     }
   }
 

@@ -56,6 +56,93 @@ abstract class JdbcStoreContract extends FlagStoreContract {
     dropDatabase();
   }
 
+  @Override
+  protected void damageFlagRow(String environment, String key, FlagDamage damage) {
+    String set =
+        switch (damage) {
+          case MALFORMED_SCOPE_JSON -> "scope = '{\"tenant\": ['";
+          case MISTYPED_PREREQUISITES_JSON -> "prerequisites = '{\"a\": 1}'";
+          case MALFORMED_TAGS_JSON -> "tags = 'beta, experimental'";
+          case NULL_SCOPE -> "scope = 'null'";
+          case UNKNOWN_STATE -> "state = 'MAYBE'";
+          case OUT_OF_RANGE_ROLLOUT -> "rollout_bp = 20000";
+        };
+    TestDatabases.execute(
+        url(),
+        "UPDATE tf_flags SET "
+            + set
+            + " WHERE environment = '"
+            + environment
+            + "' AND flag_key = '"
+            + key
+            + "'");
+  }
+
+  @Override
+  protected void insertDamagedOverride(String environment, String key, OverrideDamage damage) {
+    String flagKey = damage == OverrideDamage.INVALID_FLAG_KEY ? "Not A Key!" : key;
+    String tenant = damage == OverrideDamage.EMPTY_TENANT_ID ? "" : "zed";
+    TestDatabases.execute(
+        url(),
+        "INSERT INTO tf_overrides (environment, flag_key, tenant_id, enabled, locked, note,"
+            + " updated_at, updated_by) VALUES ('"
+            + environment
+            + "', '"
+            + flagKey
+            + "', '"
+            + tenant
+            + "', TRUE, FALSE, NULL, 0, 'raw sql')");
+  }
+
+  @Test
+  void loadFlag_unreadableRow_failsNamingTheColumn() {
+    create(flag("bad", 1));
+    damageFlagRow(ENV, "bad", FlagDamage.MALFORMED_SCOPE_JSON);
+    assertThatThrownBy(() -> store.loadFlag(ENV, "bad"))
+        .isInstanceOf(FlagStoreException.class)
+        .hasMessageContaining("'bad'")
+        .hasMessageContaining("column scope");
+    assertThat(store.loadFlags(ENV).unreadable())
+        .extracting(r -> r.problem())
+        .singleElement()
+        .asString()
+        .contains("column scope")
+        .doesNotContain("[");
+  }
+
+  @Test
+  void tenantIds_differingInTrailingSpace_areDistinct() {
+    create(flag("a", 1));
+    put("a", "acme", true);
+    put("a", "acme ", false);
+    put("a", "acme  ", false);
+    assertThat(store.loadFlagOverrides(ENV, "a")).hasSize(3);
+    assertThat(store.loadTenantOverrides(ENV, "acme"))
+        .extracting(TenantOverride::tenantId, TenantOverride::enabled)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("acme", true));
+    assertThat(store.loadTenantOverrides(ENV, "acme "))
+        .extracting(TenantOverride::tenantId)
+        .containsExactly("acme ");
+  }
+
+  @Test
+  void text_withNul_failsWithAClearStoreErrorOrRoundTrips() {
+    create(flag("a", 1));
+    String nul = "a\u0000b";
+    try {
+      put("a", nul, true);
+      assertThat(store.loadTenantOverrides(ENV, nul))
+          .extracting(TenantOverride::tenantId)
+          .containsExactly(nul);
+    } catch (FlagStoreException e) {
+      assertThat(e).hasMessageStartingWith("put override failed");
+      assertThat(e.getMessage()).contains("character the database cannot store");
+    }
+    // The store is still usable.
+    put("a", "acme", true);
+    assertThat(store.loadTenantOverrides(ENV, "acme")).hasSize(1);
+  }
+
   private AuditEntry entry(AuditAction action, String key, String tenant, String comment) {
     return new AuditEntry(0, now(), "tester", action, ENV, key, tenant, null, "{}", comment);
   }

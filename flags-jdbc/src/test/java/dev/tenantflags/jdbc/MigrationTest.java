@@ -32,7 +32,7 @@ final class MigrationTest {
     try (TestDatabases.TestDb db =
             TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
         JdbiFlagStore store = JdbiFlagStore.create(db.url())) {
-      assertThat(store.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION).isEqualTo(2);
+      assertThat(store.schemaVersion()).isEqualTo(SchemaMigrator.CURRENT_VERSION).isEqualTo(3);
     }
   }
 
@@ -56,7 +56,11 @@ final class MigrationTest {
 
   private static void migrateFromV1(String url, Dialect dialect) {
     Jdbi jdbi = Jdbi.create(url).installPlugin(new SqlObjectPlugin());
-    assertThat(new SchemaMigrator(jdbi, SqlDialect.of(dialect)).migrate(1)).isEqualTo(1);
+    assertThat(
+            new SchemaMigrator(
+                    jdbi, SqlDialect.of(dialect, dev.tenantflags.jdbc.internal.Timeouts.DEFAULT))
+                .migrate(1))
+        .isEqualTo(1);
     jdbi.useHandle(
         h -> {
           h.execute(
@@ -150,11 +154,14 @@ final class MigrationTest {
   @Test
   void validate_databaseAtV1_failsNamingBothVersions() {
     String url = TestDatabases.sqliteUrl(dir);
-    new SchemaMigrator(Jdbi.create(url), SqlDialect.of(Dialect.SQLITE)).migrate(1);
+    new SchemaMigrator(
+            Jdbi.create(url),
+            SqlDialect.of(Dialect.SQLITE, dev.tenantflags.jdbc.internal.Timeouts.DEFAULT))
+        .migrate(1);
     assertThatThrownBy(
             () -> JdbiFlagStore.builder().jdbcUrl(url).schemaMode(SchemaMode.VALIDATE).build())
         .isInstanceOf(FlagStoreException.class)
-        .hasMessageContaining("schema version 1, this flags-jdbc needs 2");
+        .hasMessageContaining("schema version 1, this flags-jdbc needs 3");
   }
 
   @Test

@@ -28,7 +28,6 @@ import java.util.Properties;
  * <p>Thread safety: stateless; safe for concurrent use.
  */
 public final class ConnectionPools {
-  static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
   static final long VALIDATION_TIMEOUT_MILLIS = 2_000;
   static final long IDLE_TIMEOUT_MILLIS = 60_000;
   static final int MIN_MAXIMUM_POOL_SIZE = 4;
@@ -43,12 +42,13 @@ public final class ConnectionPools {
    * @param password the password, or null
    * @param maxIdle how many connections to keep open when idle (1 or more)
    * @param forced the dialect set on the builder, or null to guess it from the URL
+   * @param timeouts the store's timeouts (the connect timeout bounds waiting for a connection)
    * @return the started pool; the caller closes it
    * @throws com.zaxxer.hikari.pool.HikariPool.PoolInitializationException if the first connection
    *     fails
    */
   public static HikariDataSource open(
-      String url, String user, String password, int maxIdle, Dialect forced) {
+      String url, String user, String password, int maxIdle, Dialect forced, Timeouts timeouts) {
     Dialect dialect = forced != null ? forced : guess(url);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
@@ -60,7 +60,7 @@ public final class ConnectionPools {
     }
     Properties driverProperties = new Properties();
     if (dialect != null) {
-      SqlDialect.of(dialect).addDriverProperties(driverProperties);
+      SqlDialect.of(dialect, timeouts).addDriverProperties(driverProperties);
     }
     config.setDataSourceProperties(driverProperties);
     config.setPoolName("tenantflags-" + (dialect == null ? "jdbc" : dialect.directory()));
@@ -71,8 +71,9 @@ public final class ConnectionPools {
       // pool.
       config.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
     }
-    config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
-    config.setValidationTimeout(VALIDATION_TIMEOUT_MILLIS);
+    config.setConnectionTimeout(timeouts.connect().toMillis());
+    config.setValidationTimeout(
+        Math.max(250, Math.min(VALIDATION_TIMEOUT_MILLIS, timeouts.connect().toMillis() / 2)));
     // Try the first connection now, so that build() fails at once on a bad URL or a dead database.
     config.setInitializationFailTimeout(1);
     return new HikariDataSource(config);

@@ -2,6 +2,7 @@ package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.Dialect;
+import dev.tenantflags.spi.UsageBucket;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -41,6 +42,28 @@ final class H2Dialect implements SqlDialect {
                 + " (:environment, :flagKey, :tenantId, :enabled, :locked, :note, :updatedAt,"
                 + " :updatedBy)")
         .bindMethods(new OverrideColumns(environment, o))
+        .execute();
+  }
+
+  @Override
+  public void addUsage(Handle handle, UsageBucket bucket) {
+    handle
+        .createUpdate(
+            "MERGE INTO tf_usage u USING (VALUES (CAST(:environment AS VARCHAR(32)),"
+                + " CAST(:flagKey AS VARCHAR(64)), CAST(:hourStart AS BIGINT), CAST(:trueCount AS"
+                + " BIGINT), CAST(:falseCount AS BIGINT), CAST(:refusedCount AS BIGINT),"
+                + " CAST(:lastEvaluatedAt AS BIGINT))) s(environment, flag_key, hour_start,"
+                + " true_count, false_count, refused_count, last_evaluated_at) ON u.environment ="
+                + " s.environment AND u.flag_key = s.flag_key AND u.hour_start = s.hour_start WHEN"
+                + " MATCHED THEN UPDATE SET true_count = u.true_count + s.true_count, false_count ="
+                + " u.false_count + s.false_count, refused_count = u.refused_count +"
+                + " s.refused_count, last_evaluated_at = CASE WHEN u.last_evaluated_at IS NULL OR"
+                + " s.last_evaluated_at > u.last_evaluated_at THEN s.last_evaluated_at ELSE"
+                + " u.last_evaluated_at END WHEN NOT MATCHED THEN INSERT (environment, flag_key,"
+                + " hour_start, true_count, false_count, refused_count, last_evaluated_at) VALUES"
+                + " (s.environment, s.flag_key, s.hour_start, s.true_count, s.false_count,"
+                + " s.refused_count, s.last_evaluated_at)")
+        .bindMethods(new UsageColumns(bucket))
         .execute();
   }
 

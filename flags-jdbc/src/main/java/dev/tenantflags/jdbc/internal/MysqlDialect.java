@@ -2,15 +2,81 @@ package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.Dialect;
+import dev.tenantflags.spi.UsageBucket;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * MariaDB and MySQL: {@code ON DUPLICATE KEY UPDATE} upserts and {@code GET_LOCK} for migrations.
+ * MariaDB and MySQL: {@code ON DUPLICATE KEY UPDATE} upserts, {@code GET_LOCK} for migrations, and
+ * a no-pad binary collation so that {@code 'acme'} and {@code 'acme '} are different keys.
  */
 final class MysqlDialect implements SqlDialect {
 
   private static final int LOCK_TIMEOUT_SECONDS = 120;
+
+  /** No-pad binary collations, preferred first: MySQL 8's, then MariaDB 10.2+'s. */
+  private static final List<String> NO_PAD_BINARY =
+      List.of("utf8mb4_0900_bin", "utf8mb4_nopad_bin");
+
+  private final Timeouts timeouts;
+
+  MysqlDialect(Timeouts timeouts) {
+    this.timeouts = timeouts;
+  }
+
+  @Override
+  public void addDriverProperties(Properties properties) {
+    // MariaDB Connector/J and MySQL Connector/J both take milliseconds.
+    properties.setProperty("socketTimeout", Long.toString(timeouts.socketSeconds() * 1000L));
+    properties.setProperty("connectTimeout", Long.toString(timeouts.connectSeconds() * 1000L));
+  }
+
+  @Override
+  public Map<String, String> migrationVariables(Handle handle) {
+    List<String> available =
+        handle
+            .createQuery(
+                "SELECT COLLATION_NAME FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN"
+                    + " (<names>)")
+            .bindList("names", NO_PAD_BINARY)
+            .mapTo(String.class)
+            .list();
+    String collation =
+        NO_PAD_BINARY.stream()
+            .filter(available::contains)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the server has no no-pad binary utf8mb4 collation ("
+                            + String.join(" or ", NO_PAD_BINARY)
+                            + "); tenantflags needs MySQL 8+ or MariaDB 10.2+"));
+    return Map.of("binary_collation", collation);
+  }
+
+  @Override
+  public Map<String, String> defaultMigrationVariables() {
+    return Map.of("binary_collation", "utf8mb4_nopad_bin");
+  }
+
+  @Override
+  public void addUsage(Handle handle, UsageBucket bucket) {
+    handle
+        .createUpdate(
+            "INSERT INTO tf_usage (environment, flag_key, hour_start, true_count, false_count,"
+                + " refused_count, last_evaluated_at) VALUES (:environment, :flagKey, :hourStart,"
+                + " :trueCount, :falseCount, :refusedCount, :lastEvaluatedAt) ON DUPLICATE KEY"
+                + " UPDATE true_count = true_count + VALUES(true_count), false_count = false_count"
+                + " + VALUES(false_count), refused_count = refused_count + VALUES(refused_count),"
+                + " last_evaluated_at = CASE WHEN last_evaluated_at IS NULL OR"
+                + " VALUES(last_evaluated_at) > last_evaluated_at THEN VALUES(last_evaluated_at)"
+                + " ELSE last_evaluated_at END")
+        .bindMethods(new UsageColumns(bucket))
+        .execute();
+  }
 
   @Override
   public Dialect dialect() {

@@ -1,6 +1,7 @@
 package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.jdbc.Dialect;
+import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -11,11 +12,30 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  */
 final class PostgresDialect implements SqlDialect {
 
-  /** The NOTIFY channel; payloads are {@code <environment>:<change version>}. */
-  public static final String CHANNEL = "tenantflags";
-
   /** An arbitrary constant naming the advisory lock ("tflags" in ASCII). */
   private static final long MIGRATION_LOCK_KEY = 0x74666c616773L;
+
+  private final Timeouts timeouts;
+
+  PostgresDialect(Timeouts timeouts) {
+    this.timeouts = timeouts;
+  }
+
+  @Override
+  public void addDriverProperties(Properties properties) {
+    // pgjdbc takes seconds. The socket timeout bounds a black-holed connection; the cancel signal
+    // (sent when a queryTimeout fires) must not wait longer than the statement itself.
+    properties.setProperty("socketTimeout", Integer.toString(timeouts.socketSeconds()));
+    properties.setProperty("connectTimeout", Integer.toString(timeouts.connectSeconds()));
+    properties.setProperty("loginTimeout", Integer.toString(timeouts.connectSeconds()));
+    properties.setProperty(
+        "cancelSignalTimeout", Integer.toString(timeouts.statementSeconds(Operation.LOAD_FLAG)));
+  }
+
+  @Override
+  public boolean pushesChanges() {
+    return true;
+  }
 
   @Override
   public Dialect dialect() {
@@ -26,8 +46,8 @@ final class PostgresDialect implements SqlDialect {
   public void notifyChange(Handle handle, String environment, long changeVersion) {
     handle
         .createQuery("SELECT pg_notify(:channel, :payload)")
-        .bind("channel", CHANNEL)
-        .bind("payload", environment + ":" + changeVersion)
+        .bind("channel", PgNotify.CHANNEL)
+        .bind("payload", PgNotify.payload(environment, changeVersion))
         .mapToMap()
         .list();
   }

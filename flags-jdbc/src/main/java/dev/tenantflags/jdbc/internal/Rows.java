@@ -8,8 +8,10 @@ import dev.tenantflags.AuditEntry;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagState;
+import dev.tenantflags.FlagValidationException;
 import dev.tenantflags.Scope;
 import dev.tenantflags.TenantOverride;
+import dev.tenantflags.spi.UnreadableRow;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,6 +22,13 @@ import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+/*
+ * Unreadable rows (SPEC §4): a flag or override row is mapped column by column, and anything wrong
+ * with its values (malformed or mistyped JSON, an unknown state, NULL where a value is required, a
+ * value that breaks a rule of SPEC §2) becomes an UnreadableRow naming the column, never an exception
+ * that fails the whole read. Only the key columns must be readable. Driver failures (SQLException)
+ * still propagate: they are not the row's fault.
+ */
 /**
  * Row mappers from the {@code tf_*} tables to flags-core values, and the JSON codec of the JSON
  * text columns. Not part of the public API.
@@ -47,20 +56,47 @@ public final class Rows {
 
   private Rows() {}
 
-  /** Maps a {@code tf_flags} row. */
-  public static final RowMapper<Flag> FLAG = (rs, ctx) -> flag(rs);
+  /**
+   * A mapped row: its value, or why it could not be read.
+   *
+   * @param <T> the value type
+   * @param value the value, or null when unreadable
+   * @param unreadable the problem, or null when readable
+   */
+  public record Mapped<T>(T value, UnreadableRow unreadable) {}
 
-  /** Maps a {@code tf_overrides} row. */
-  public static final RowMapper<TenantOverride> OVERRIDE =
-      (rs, ctx) ->
-          new TenantOverride(
-              rs.getString("flag_key"),
-              rs.getString("tenant_id"),
-              rs.getBoolean("enabled"),
-              rs.getBoolean("locked"),
-              rs.getString("note"),
-              instant(rs, "updated_at"),
-              rs.getString("updated_by"));
+  /** A value in a column that the mapper rejects; the message names the column, not the value. */
+  private static final class BadColumn extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadColumn(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Maps a {@code tf_overrides} row, or says why it cannot. */
+  public static final RowMapper<Mapped<TenantOverride>> OVERRIDE =
+      (rs, ctx) -> {
+        String flagKey = rs.getString("flag_key");
+        String tenantId = rs.getString("tenant_id");
+        try {
+          return new Mapped<>(
+              new TenantOverride(
+                  flagKey,
+                  tenantId,
+                  bool(rs, "enabled"),
+                  bool(rs, "locked"),
+                  rs.getString("note"),
+                  instant(rs, "updated_at"),
+                  rs.getString("updated_by")),
+              null);
+        } catch (BadColumn | FlagValidationException e) {
+          return new Mapped<>(
+              null,
+              new UnreadableRow(
+                  "override", String.valueOf(flagKey), tenantId, problem(e.getMessage())));
+        }
+      };
 
   /** Maps a {@code tf_audit} row. */
   public static final RowMapper<AuditEntry> AUDIT =
@@ -81,26 +117,112 @@ public final class Rows {
   public static final RowMapper<Environment> ENVIRONMENT =
       (rs, ctx) -> new Environment(rs.getString("name"), rs.getBoolean("protected"));
 
-  static Flag flag(ResultSet rs) throws SQLException {
-    Map<String, List<String>> axes = fromJson(rs.getString("scope"), SCOPE);
-    Map<String, Set<String>> scope = new LinkedHashMap<>();
-    axes.forEach((name, values) -> scope.put(name, new LinkedHashSet<>(values)));
-    long version = rs.getLong("version");
-    return new Flag(
-        rs.getString("flag_key"),
-        rs.getString("description"),
-        rs.getString("module"),
-        FlagState.valueOf(rs.getString("state")),
-        rs.getInt("rollout_bp"),
-        rs.getString("rollout_salt"),
-        new Scope(scope),
-        fromJson(rs.getString("prerequisites"), STRINGS),
-        rs.getBoolean("tenant_editable"),
-        new LinkedHashSet<>(fromJson(rs.getString("tags"), STRINGS)),
-        rs.getBoolean("archived"),
-        version,
-        instant(rs, "updated_at"),
-        rs.getString("updated_by"));
+  /**
+   * Maps a {@code tf_flags} row, or says why it cannot.
+   *
+   * @param rs the result set on the row
+   * @return the flag or its problem
+   * @throws SQLException if the driver fails
+   */
+  static Mapped<Flag> flag(ResultSet rs) throws SQLException {
+    String key = rs.getString("flag_key");
+    try {
+      Map<String, List<String>> axes = json(rs, "scope", SCOPE);
+      Map<String, Set<String>> scope = new LinkedHashMap<>();
+      axes.forEach(
+          (name, values) -> {
+            if (values == null || values.contains(null)) {
+              throw new BadColumn("column scope holds a null where a list of strings belongs");
+            }
+            scope.put(name, new LinkedHashSet<>(values));
+          });
+      List<String> prerequisites = json(rs, "prerequisites", STRINGS);
+      List<String> tags = json(rs, "tags", STRINGS);
+      return new Mapped<>(
+          new Flag(
+              key,
+              rs.getString("description"),
+              rs.getString("module"),
+              state(rs.getString("state")),
+              intColumn(rs, "rollout_bp"),
+              rs.getString("rollout_salt"),
+              new Scope(scope),
+              prerequisites,
+              bool(rs, "tenant_editable"),
+              new LinkedHashSet<>(tags),
+              bool(rs, "archived"),
+              longColumn(rs, "version"),
+              instant(rs, "updated_at"),
+              rs.getString("updated_by")),
+          null);
+    } catch (BadColumn | IllegalArgumentException | NullPointerException e) {
+      // IllegalArgumentException covers FlagValidationException and Scope's own checks.
+      String message =
+          e instanceof NullPointerException
+              ? "a required value is missing (" + e.getMessage() + ")"
+              : e.getMessage();
+      return new Mapped<>(
+          null, new UnreadableRow("flag", String.valueOf(key), null, problem(message)));
+    }
+  }
+
+  private static String problem(String message) {
+    String m = message == null ? "the row breaks a rule" : message;
+    return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+  }
+
+  private static FlagState state(String name) {
+    if (name == null) {
+      throw new BadColumn("column state is NULL");
+    }
+    try {
+      return FlagState.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new BadColumn(
+          "column state holds an unknown state '"
+              + (name.length() > 16 ? name.substring(0, 16) + "…" : name)
+              + "'");
+    }
+  }
+
+  private static boolean bool(ResultSet rs, String column) throws SQLException {
+    boolean value;
+    try {
+      value = rs.getBoolean(column);
+    } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+        throw new BadColumn("column " + column + " does not hold a boolean");
+      }
+      throw e;
+    }
+    if (rs.wasNull()) {
+      throw new BadColumn("column " + column + " is NULL");
+    }
+    return value;
+  }
+
+  private static int intColumn(ResultSet rs, String column) throws SQLException {
+    long value = longColumn(rs, column);
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      throw new BadColumn("column " + column + " is out of range: " + value);
+    }
+    return (int) value;
+  }
+
+  private static long longColumn(ResultSet rs, String column) throws SQLException {
+    long value;
+    try {
+      value = rs.getLong(column);
+    } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+        throw new BadColumn("column " + column + " does not hold a number in range");
+      }
+      throw e;
+    }
+    if (rs.wasNull()) {
+      throw new BadColumn("column " + column + " is NULL");
+    }
+    return value;
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -116,11 +238,28 @@ public final class Rows {
     }
   }
 
-  private static <T> T fromJson(String text, TypeReference<T> type) throws SQLException {
-    try {
-      return JSON.readValue(text, type);
-    } catch (JsonProcessingException e) {
-      throw new SQLException("a JSON column of tf_flags is malformed", e);
+  private static <T> T json(ResultSet rs, String column, TypeReference<T> type)
+      throws SQLException {
+    String text = rs.getString(column);
+    if (text == null) {
+      throw new BadColumn("column " + column + " is NULL");
     }
+    T value;
+    try {
+      value = JSON.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      // Jackson's message quotes the text; name the column and the position only.
+      throw new BadColumn(
+          "column "
+              + column
+              + " is not valid JSON of the expected shape"
+              + (e.getLocation() == null
+                  ? ""
+                  : " (at character " + e.getLocation().getCharOffset() + ")"));
+    }
+    if (value == null) {
+      throw new BadColumn("column " + column + " is JSON null");
+    }
+    return value;
   }
 }

@@ -2,6 +2,8 @@ package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.Dialect;
+import dev.tenantflags.spi.UsageBucket;
+import java.util.Map;
 import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -21,14 +23,15 @@ public interface SqlDialect {
    * Returns a new dialect unit for one store.
    *
    * @param dialect the dialect
+   * @param timeouts the store's timeouts
    * @return its implementation
    */
-  static SqlDialect of(Dialect dialect) {
+  static SqlDialect of(Dialect dialect, Timeouts timeouts) {
     return switch (dialect) {
-      case SQLITE -> new SqliteDialect();
-      case POSTGRESQL -> new PostgresDialect();
+      case SQLITE -> new SqliteDialect(timeouts);
+      case POSTGRESQL -> new PostgresDialect(timeouts);
       case H2 -> new H2Dialect();
-      case MYSQL -> new MysqlDialect();
+      case MYSQL -> new MysqlDialect(timeouts);
     };
   }
 
@@ -38,10 +41,41 @@ public interface SqlDialect {
   Dialect dialect();
 
   /**
-   * Adds JDBC driver properties for the connections of the store's own pool (stores created from a
-   * URL), applied by the driver as each connection opens.
+   * Adds JDBC driver properties for the connections the store opens itself (its pool and the
+   * listener connection of stores created from a URL), applied by the driver as each connection
+   * opens: the socket and connect timeouts, SQLite's busy timeout. Settings in the URL win.
    */
   default void addDriverProperties(Properties properties) {}
+
+  /**
+   * Whether the database pushes committed changes to a listener connection (PostgreSQL {@code
+   * LISTEN/NOTIFY}); the others are polled.
+   */
+  default boolean pushesChanges() {
+    return false;
+  }
+
+  /**
+   * Values for the {@code ${name}} placeholders of this dialect's migration files, read from the
+   * database (e.g. the binary collation the server has).
+   */
+  default Map<String, String> migrationVariables(Handle handle) {
+    return Map.of();
+  }
+
+  /** The placeholder values for {@code JdbiFlagStore.ddl}, printed without a database at hand. */
+  default Map<String, String> defaultMigrationVariables() {
+    return Map.of();
+  }
+
+  /**
+   * Adds one usage bucket to {@code tf_usage}: the counts are added, the last evaluation becomes
+   * the later of the two. The default is the {@code ON CONFLICT DO UPDATE} form that PostgreSQL and
+   * SQLite share.
+   */
+  default void addUsage(Handle handle, UsageBucket bucket) {
+    handle.createUpdate(Sql.ADD_USAGE_ON_CONFLICT).bindMethods(new UsageColumns(bucket)).execute();
+  }
 
   /** Installs per-connection settings (e.g. SQLite's busy timeout) on the Jdbi instance. */
   default void configure(Jdbi jdbi) {}

@@ -19,15 +19,19 @@ import org.jdbi.v3.core.spi.JdbiPlugin;
  */
 final class SqliteDialect implements SqlDialect {
 
-  /** How long a connection waits for another process's lock before SQLITE_BUSY. */
-  static final int BUSY_TIMEOUT_MILLIS = 10_000;
-
   /**
    * Shared by every SQLite store in the JVM: two stores on one file (or a store starting while
    * another migrates) then queue here instead of in SQLite's busy handler. Stores on different
    * files share it too; SQLite writes are short, and admin writes rare.
    */
   private static final ReentrantLock WRITE_LOCK = new ReentrantLock(true);
+
+  /** How long a connection waits for another process's lock before SQLITE_BUSY. */
+  private final int busyTimeoutMillis;
+
+  SqliteDialect(Timeouts timeouts) {
+    this.busyTimeoutMillis = timeouts.statementSeconds(Operation.LOAD_FLAG) * 1000;
+  }
 
   @Override
   public Dialect dialect() {
@@ -38,7 +42,7 @@ final class SqliteDialect implements SqlDialect {
   public void addDriverProperties(Properties properties) {
     // sqlite-jdbc sets it as each connection opens, before anything (even pool validation) runs on
     // it.
-    properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
+    properties.setProperty("busy_timeout", Integer.toString(busyTimeoutMillis));
   }
 
   @Override
@@ -48,7 +52,7 @@ final class SqliteDialect implements SqlDialect {
           @Override
           public Handle customizeHandle(Handle handle) {
             // Per connection, also for DataSources the user configured without it.
-            handle.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+            handle.execute("PRAGMA busy_timeout = " + busyTimeoutMillis);
             return handle;
           }
         });

@@ -87,7 +87,8 @@ public interface StoreDao {
           + Rows.FLAG_COLUMNS
           + " FROM tf_flags WHERE environment = :environment AND flag_key = :key")
   @RegisterRowMapper(FlagMapper.class)
-  Optional<Flag> flag(@Bind("environment") String environment, @Bind("key") String key);
+  Optional<Rows.Mapped<Flag>> flag(
+      @Bind("environment") String environment, @Bind("key") String key);
 
   /**
    * @return the stored version of one flag
@@ -128,7 +129,7 @@ public interface StoreDao {
           + " FROM tf_overrides WHERE environment = :environment"
           + " AND tenant_id = :tenantId ORDER BY flag_key")
   @RegisterRowMapper(OverrideMapper.class)
-  List<TenantOverride> tenantOverrides(
+  List<Rows.Mapped<TenantOverride>> tenantOverrides(
       @Bind("environment") String environment, @Bind("tenantId") String tenantId);
 
   /**
@@ -140,7 +141,7 @@ public interface StoreDao {
           + " FROM tf_overrides WHERE environment = :environment"
           + " AND flag_key = :flagKey ORDER BY tenant_id")
   @RegisterRowMapper(OverrideMapper.class)
-  List<TenantOverride> flagOverrides(
+  List<Rows.Mapped<TenantOverride>> flagOverrides(
       @Bind("environment") String environment, @Bind("flagKey") String flagKey);
 
   /**
@@ -152,7 +153,7 @@ public interface StoreDao {
           + " FROM tf_overrides WHERE environment = :environment"
           + " AND flag_key = :flagKey AND tenant_id = :tenantId")
   @RegisterRowMapper(OverrideMapper.class)
-  Optional<TenantOverride> override(
+  Optional<Rows.Mapped<TenantOverride>> override(
       @Bind("environment") String environment,
       @Bind("flagKey") String flagKey,
       @Bind("tenantId") String tenantId);
@@ -165,7 +166,7 @@ public interface StoreDao {
           + Rows.OVERRIDE_COLUMNS
           + " FROM tf_overrides WHERE environment = :environment ORDER BY flag_key, tenant_id")
   @RegisterRowMapper(OverrideMapper.class)
-  List<TenantOverride> allOverrides(@Bind("environment") String environment);
+  List<Rows.Mapped<TenantOverride>> allOverrides(@Bind("environment") String environment);
 
   /**
    * @return the number of overrides of an environment
@@ -242,18 +243,20 @@ public interface StoreDao {
   }
 
   /** Maps flags. */
-  final class FlagMapper implements org.jdbi.v3.core.mapper.RowMapper<Flag> {
+  final class FlagMapper implements org.jdbi.v3.core.mapper.RowMapper<Rows.Mapped<Flag>> {
     @Override
-    public Flag map(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+    public Rows.Mapped<Flag> map(
+        java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
         throws java.sql.SQLException {
       return Rows.flag(rs);
     }
   }
 
   /** Maps overrides. */
-  final class OverrideMapper implements org.jdbi.v3.core.mapper.RowMapper<TenantOverride> {
+  final class OverrideMapper
+      implements org.jdbi.v3.core.mapper.RowMapper<Rows.Mapped<TenantOverride>> {
     @Override
-    public TenantOverride map(
+    public Rows.Mapped<TenantOverride> map(
         java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
         throws java.sql.SQLException {
       return Rows.OVERRIDE.map(rs, ctx);
@@ -263,10 +266,10 @@ public interface StoreDao {
   /**
    * A flag and whether it has overrides.
    *
-   * @param flag the flag
+   * @param flag the flag, or why it could not be read
    * @param hasOverrides whether at least one override exists
    */
-  record FlagRow(Flag flag, boolean hasOverrides) {
+  record FlagRow(Rows.Mapped<Flag> flag, boolean hasOverrides) {
     /** Maps flag rows with their {@code has_overrides} column. */
     public static final class Mapper implements org.jdbi.v3.core.mapper.RowMapper<FlagRow> {
       @Override

@@ -1,4 +1,4 @@
-package dev.tenantflags.jdbc;
+package dev.tenantflags.jdbc.internal;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,12 +30,13 @@ import org.slf4j.LoggerFactory;
  * TCP connection is noticed. Outage and recovery are logged once each.
  */
 /**
- * Delivers PostgreSQL {@code NOTIFY tenantflags, '<environment>:<version>'} messages to
- * subscribers.
+ * Delivers tenantflags' PostgreSQL notifications ({@link PgNotify}) to subscribers. Not part of the
+ * public API.
+ *
+ * <p>Thread safety: safe for concurrent use; one daemon thread owns the connection.
  */
-final class PgChangeListener implements AutoCloseable {
+public final class PgChangeListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgChangeListener.class);
-  private static final String CHANNEL = "tenantflags";
   private static final int POLL_MILLIS = 250;
   private static final long VALIDATE_AFTER_MILLIS = 10_000;
   private static final long MIN_BACKOFF_MILLIS = 100;
@@ -43,7 +44,13 @@ final class PgChangeListener implements AutoCloseable {
 
   /** Opens the dedicated connection. */
   @FunctionalInterface
-  interface ConnectionFactory {
+  public interface ConnectionFactory {
+    /**
+     * Opens a new connection.
+     *
+     * @return the connection
+     * @throws SQLException if it cannot be opened
+     */
     Connection open() throws SQLException;
   }
 
@@ -54,12 +61,23 @@ final class PgChangeListener implements AutoCloseable {
   private volatile Connection connection;
   private volatile boolean closed;
 
-  PgChangeListener(ConnectionFactory factory) {
+  /**
+   * Creates a listener; its thread starts with the first subscription.
+   *
+   * @param factory opens the dedicated connection
+   */
+  public PgChangeListener(ConnectionFactory factory) {
     this.factory = factory;
   }
 
-  /** Adds a listener for one environment and starts the thread if needed. */
-  AutoCloseable subscribe(String environment, LongConsumer listener) {
+  /**
+   * Adds a listener for one environment and starts the thread if needed.
+   *
+   * @param environment the environment
+   * @param listener receives new change versions
+   * @return closes the subscription
+   */
+  public AutoCloseable subscribe(String environment, LongConsumer listener) {
     subscribers.computeIfAbsent(environment, e -> new CopyOnWriteArrayList<>()).add(listener);
     synchronized (lifecycle) {
       if (!closed && thread == null) {
@@ -109,7 +127,7 @@ final class PgChangeListener implements AutoCloseable {
       try (Connection c = factory.open()) {
         connection = c;
         try (Statement s = c.createStatement()) {
-          s.execute("LISTEN " + CHANNEL);
+          s.execute("LISTEN " + PgNotify.CHANNEL);
         }
         if (down) {
           LOG.info("change notifications restored");
@@ -180,21 +198,14 @@ final class PgChangeListener implements AutoCloseable {
   }
 
   private void dispatch(String payload) {
-    int colon = payload == null ? -1 : payload.lastIndexOf(':');
-    if (colon <= 0) {
-      return;
-    }
-    List<LongConsumer> listeners = subscribers.get(payload.substring(0, colon));
-    if (listeners == null) {
-      return;
-    }
-    long version;
-    try {
-      version = Long.parseLong(payload.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      return;
-    }
-    deliver(listeners, version);
+    PgNotify.parse(payload)
+        .ifPresent(
+            change -> {
+              List<LongConsumer> listeners = subscribers.get(change.environment());
+              if (listeners != null) {
+                deliver(listeners, change.version());
+              }
+            });
   }
 
   private static void deliver(List<LongConsumer> listeners, long version) {

@@ -1,0 +1,5 @@
+/**
+ * The OpenFeature provider for tenantflags: {@link
+ * dev.tenantflags.openfeature.TenantFlagsProvider}.
+ */
+package dev.tenantflags.openfeature;
