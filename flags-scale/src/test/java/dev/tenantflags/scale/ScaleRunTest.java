@@ -29,7 +29,7 @@ final class ScaleRunTest {
       String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
       report =
           new ScaleHarness(
-                  new ScaleConfig(clients, toggles, 5, 100, true, "256m", "VIEWER", output))
+                  new ScaleConfig(clients, toggles, 5, 100, true, "256m", "SDK", output))
               .run(url);
     }
 

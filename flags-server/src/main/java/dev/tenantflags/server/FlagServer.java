@@ -13,7 +13,6 @@ import dev.tenantflags.servlet.ConsoleServlet;
 import dev.tenantflags.servlet.FlagAdminServlet;
 import dev.tenantflags.servlet.Role;
 import dev.tenantflags.servlet.relay.ChangeBroadcaster;
-import dev.tenantflags.servlet.relay.RelayServlet;
 import dev.tenantflags.spi.FlagStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -189,24 +188,18 @@ public final class FlagServer implements AutoCloseable {
       jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
-      context.addServlet(
+      // The admin API serves the relay endpoints of SPEC §10 too; their event streams need async.
+      relay = ChangeBroadcaster.builder().store(store).build();
+      ServletHolder api =
           new ServletHolder(
               "admin-api",
-              FlagAdminServlet.builder().flags(flags).authenticator(authenticator).build()),
-          "/api/*");
-      // The relay endpoints of SPEC §10 (SSE needs async); exact paths take precedence over /api/*.
-      relay = ChangeBroadcaster.builder().store(store).build();
-      for (String path : List.of("/api/snapshot", "/api/stream")) {
-        ServletHolder holder =
-            new ServletHolder(
-                RelayServlet.builder()
-                    .broadcaster(relay)
-                    .authenticator(authenticator)
-                    .defaultEnvironment(options.environment())
-                    .build());
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, path);
-      }
+              FlagAdminServlet.builder()
+                  .flags(flags)
+                  .authenticator(authenticator)
+                  .relay(relay)
+                  .build());
+      api.setAsyncSupported(true);
+      context.addServlet(api, "/api/*");
       context.addServlet(
           new ServletHolder("health", new HealthServlet(flags, dialect, authenticator)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");

@@ -1,6 +1,7 @@
 package dev.tenantflags.servlet;
 
 import dev.tenantflags.FeatureFlags;
+import dev.tenantflags.servlet.relay.ChangeBroadcaster;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -83,6 +84,7 @@ public final class FlagAdminServlet extends HttpServlet {
   private transient EnvironmentClients environments;
   private transient RequestGuard guard;
   private transient ApiRouter router;
+  private transient RelayResource relay;
 
   /**
    * Creates a servlet configured from init-parameters in {@link #init(ServletConfig)} (for {@code
@@ -169,7 +171,8 @@ public final class FlagAdminServlet extends HttpServlet {
             new OverridesResource(environments, policy),
             new AuditResource(environments, policy),
             new EvaluateResource(environments, policy),
-            new TokensResource(environments, storeTokens, configured));
+            new TokensResource(environments, storeTokens, configured),
+            relay = new RelayResource(environments, config.relay));
     this.router = new ApiRouter(resources, policy);
   }
 
@@ -180,6 +183,9 @@ public final class FlagAdminServlet extends HttpServlet {
   /** Closes the clients this servlet obtained for other environments; never the default client. */
   @Override
   public void destroy() {
+    if (relay != null) {
+      relay.close();
+    }
     if (environments != null) {
       environments.close();
     }
@@ -251,8 +257,24 @@ public final class FlagAdminServlet extends HttpServlet {
     private StoreTokenAuthenticator storeTokens;
     private Duration staleAfter = Duration.ofDays(30);
     private Clock clock = Clock.systemUTC();
+    private ChangeBroadcaster relay;
 
     private Builder() {}
+
+    /**
+     * Serves {@code GET /api/snapshot} and {@code /api/stream} (SPEC §10) from this broadcaster,
+     * which the caller closes (before stopping the HTTP server, so streams end with a retry hint).
+     * When not set, the servlet creates one over the default client's store on the first relay
+     * request and closes it in {@link FlagAdminServlet#destroy()}. Either way, register the servlet
+     * with async support.
+     *
+     * @param broadcaster the broadcaster
+     * @return this builder
+     */
+    public Builder relay(ChangeBroadcaster broadcaster) {
+      this.relay = Objects.requireNonNull(broadcaster, "broadcaster");
+      return this;
+    }
 
     /**
      * Accepts API tokens kept in the store as well (after the configured authenticator) and enables

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagExport;
+import dev.tenantflags.FlagFields;
 import dev.tenantflags.TenantOverride;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.Map;
 
 /**
  * The wire format of SPEC §10: snapshot JSON (the export format) and Server-Sent Events frames.
- * Flags and overrides are written through {@link FlagExport#toMap}, the one codec of the project.
+ * Flags and overrides are written through {@link FlagFields} and {@link FlagExport}, the project's
+ * one codec.
  */
 final class RelayEvents {
 
@@ -59,7 +61,7 @@ final class RelayEvents {
     root.put("previous", previous);
     List<Object> flags = new ArrayList<>();
     for (Flag flag : changedFlags) {
-      flags.add(FlagExport.toMap(flag));
+      flags.add(FlagFields.toMap(flag));
     }
     root.put("flags", flags);
     Map<String, Object> overrides = new LinkedHashMap<>();
