@@ -13,6 +13,7 @@ import java.util.Locale;
  * @param config what ran
  * @param perClient every (client, toggle) delivery latency, in ms, sorted
  * @param allClients per toggle, the time until the last client held it, in ms, sorted
+ * @param spreads per toggle, from the first client holding it to the last, in ms, sorted
  * @param adminRoundTrips per toggle, the admin request's round trip through server A, in ms, sorted
  * @param pgFewClients how many clients were connected at the first connection count
  * @param pgFew PostgreSQL client connections then
@@ -25,8 +26,10 @@ import java.util.Locale;
  * @param rssKibB server B's resident memory after the toggles
  * @param peakKibA server A's peak resident memory
  * @param peakKibB server B's peak resident memory
- * @param failoverAllHoldMillis from killing A until every client held the change made through B
- * @param failoverReconnectedMillis from killing A until every client was connected again
+ * @param failoverResumedMillis from killing A until every client was connected again and held every
+ *     change committed before the kill
+ * @param failoverAfterMillis from sending a change through B after the kill until every client held
+ *     it
  * @param failoverNothingLost whether every client held both the change made just before the kill
  *     and the one after it
  * @param loadAverages the machine's load averages (1, 5, 15 min) at the start and at the end
@@ -35,6 +38,7 @@ public record ScaleReport(
     ScaleConfig config,
     List<Double> perClient,
     List<Double> allClients,
+    List<Double> spreads,
     List<Double> adminRoundTrips,
     int pgFewClients,
     long pgFew,
@@ -47,8 +51,8 @@ public record ScaleReport(
     long rssKibB,
     long peakKibA,
     long peakKibB,
-    long failoverAllHoldMillis,
-    long failoverReconnectedMillis,
+    long failoverResumedMillis,
+    long failoverAfterMillis,
     boolean failoverNothingLost,
     List<String> loadAverages) {
 
@@ -57,6 +61,7 @@ public record ScaleReport(
     perClient = List.copyOf(perClient);
     allClients = List.copyOf(allClients);
     adminRoundTrips = List.copyOf(adminRoundTrips);
+    spreads = List.copyOf(spreads);
     loadAverages = List.copyOf(loadAverages);
   }
 
@@ -93,7 +98,8 @@ public record ScaleReport(
     b.append("| measure | p50 | p99 | max |\n|---|---:|---:|---:|\n");
     row(b, "one client holds a toggle (ms, all client x toggle pairs)", perClient);
     row(b, "every client holds a toggle (ms, per toggle)", allClients);
-    row(b, "of which the admin PATCH round trip through A (ms)", adminRoundTrips);
+    row(b, "first to last client, per toggle (ms): the fan-out", spreads);
+    row(b, "admin PATCH round trip through A (ms), for comparison", adminRoundTrips);
     b.append("\n| measure | value |\n|---|---:|\n");
     line(b, "PostgreSQL client connections with " + pgFewClients + " clients", pgFew);
     line(b, "PostgreSQL client connections with " + config.clients() + " clients", pgAll);
@@ -114,8 +120,14 @@ public record ScaleReport(
     line(b, "server A RSS after toggles / peak (MiB)", rssKibA / 1024, peakKibA / 1024);
     line(b, "server B RSS after toggles / peak (MiB)", rssKibB / 1024, peakKibB / 1024);
     if (config.failover()) {
-      line(b, "kill A: every client holds the change made through B (ms)", failoverAllHoldMillis);
-      line(b, "kill A: every client connected again (ms)", failoverReconnectedMillis);
+      line(
+          b,
+          "kill A: every client connected again and holding every change made before (ms)",
+          failoverResumedMillis);
+      line(
+          b,
+          "then a change through B: until every client holds it (ms, admin round trip included)",
+          failoverAfterMillis);
       b.append("| kill A: no change lost | ")
           .append(failoverNothingLost ? "yes" : "NO")
           .append(" |\n");
@@ -159,6 +171,7 @@ public record ScaleReport(
     private final List<Double> perClient = new ArrayList<>();
     private final List<Double> admin = new ArrayList<>();
     private final double[] worst;
+    private final double[] best;
     private int pgFewClients;
     private long pgFew;
     private long pgAll;
@@ -170,8 +183,8 @@ public record ScaleReport(
     private long rssB;
     private long peakA;
     private long peakB;
-    private long failHold = -1;
-    private long failConnected = -1;
+    private long failResumed = -1;
+    private long failAfter = -1;
     private boolean nothingLost;
     private final List<String> load = new ArrayList<>();
 
@@ -182,6 +195,8 @@ public record ScaleReport(
     Builder(ScaleConfig config) {
       this.config = config;
       this.worst = new double[config.toggles() + 1];
+      this.best = new double[config.toggles() + 1];
+      java.util.Arrays.fill(best, Double.MAX_VALUE);
     }
 
     void pgConnectionsFew(int clients, long count) {
@@ -205,6 +220,7 @@ public record ScaleReport(
       double ms = d.toNanos() / 1e6;
       perClient.add(ms);
       worst[toggle] = Math.max(worst[toggle], ms);
+      best[toggle] = Math.min(best[toggle], ms);
     }
 
     void servers(
@@ -218,9 +234,9 @@ public record ScaleReport(
       this.peakB = peakB;
     }
 
-    void failover(Duration allHold, Duration reconnected, boolean nothingLost) {
-      this.failHold = allHold.toMillis();
-      this.failConnected = reconnected.toMillis();
+    void failover(Duration resumed, Duration after, boolean nothingLost) {
+      this.failResumed = resumed.toMillis();
+      this.failAfter = after.toMillis();
       this.nothingLost = nothingLost;
     }
 
@@ -232,12 +248,18 @@ public record ScaleReport(
         all.add(worst[k]);
       }
       all.sort(null);
+      List<Double> spread = new ArrayList<>();
+      for (int k = 1; k < worst.length; k++) {
+        spread.add(worst[k] - best[k]);
+      }
+      spread.sort(null);
       List<Double> rtt = new ArrayList<>(admin);
       rtt.sort(null);
       return new ScaleReport(
           config,
           sorted,
           all,
+          spread,
           rtt,
           pgFewClients,
           pgFew,
@@ -250,8 +272,8 @@ public record ScaleReport(
           rssB,
           peakA,
           peakB,
-          failHold,
-          failConnected,
+          failResumed,
+          failAfter,
           nothingLost,
           load);
     }

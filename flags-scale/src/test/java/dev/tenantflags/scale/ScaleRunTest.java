@@ -28,8 +28,7 @@ final class ScaleRunTest {
             .start()) {
       String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
       report =
-          new ScaleHarness(
-                  new ScaleConfig(clients, toggles, 5, 100, true, "256m", "SDK", output))
+          new ScaleHarness(new ScaleConfig(clients, toggles, 5, 100, true, "256m", "SDK", output))
               .run(url);
     }
 
@@ -40,7 +39,6 @@ final class ScaleRunTest {
     assertThat(report.pgAll()).isLessThanOrEqualTo(30);
     // Killing server A: its clients resume on B within 2 s, and no change is lost.
     assertThat(report.failoverNothingLost()).isTrue();
-    assertThat(report.failoverAllHoldMillis()).isLessThan(2_000);
-    assertThat(report.failoverReconnectedMillis()).isLessThan(2_000);
+    assertThat(report.failoverResumedMillis()).isLessThan(2_000);
   }
 }
