@@ -212,6 +212,8 @@ public final class ScaleHarness {
     }
     long cpuA = a.cpuMillis();
     long cpuB = b.cpuMillis();
+    long self = ProcessHandle.current().pid();
+    long cpuClients = ServerProcess.cpuMillis(self);
     long wall = System.nanoTime();
     for (int k = 1; k <= config.toggles(); k++) {
       long t0 = System.nanoTime();
@@ -238,6 +240,7 @@ public final class ScaleHarness {
       Thread.sleep(config.pauseMillis());
     }
     long wallMillis = Duration.ofNanos(System.nanoTime() - wall).toMillis();
+    report.clientsCpu(ServerProcess.cpuMillis(self) - cpuClients);
     report.servers(
         wallMillis,
         a.cpuMillis() - cpuA,

@@ -22,6 +22,7 @@ import java.util.Locale;
  * @param toggleWallMillis wall time of the toggle phase
  * @param cpuMillisA CPU time server A used during the toggle phase
  * @param cpuMillisB CPU time server B used during the toggle phase
+ * @param cpuMillisClients CPU time the clients' JVM (this one) used during the toggle phase
  * @param rssKibA server A's resident memory after the toggles
  * @param rssKibB server B's resident memory after the toggles
  * @param peakKibA server A's peak resident memory
@@ -47,6 +48,7 @@ public record ScaleReport(
     long toggleWallMillis,
     long cpuMillisA,
     long cpuMillisB,
+    long cpuMillisClients,
     long rssKibA,
     long rssKibB,
     long peakKibA,
@@ -117,6 +119,12 @@ public record ScaleReport(
             "| server B CPU during toggles (ms; %% of one core) | %d (%.1f %%) |\n",
             cpuMillisB,
             100.0 * cpuMillisB / Math.max(1, toggleWallMillis)));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "| clients' JVM CPU during toggles (ms; %% of one core) | %d (%.1f %%) |\n",
+            cpuMillisClients,
+            100.0 * cpuMillisClients / Math.max(1, toggleWallMillis)));
     line(b, "server A RSS after toggles / peak (MiB)", rssKibA / 1024, peakKibA / 1024);
     line(b, "server B RSS after toggles / peak (MiB)", rssKibB / 1024, peakKibB / 1024);
     if (config.failover()) {
@@ -179,6 +187,12 @@ public record ScaleReport(
     private long wall;
     private long cpuA;
     private long cpuB;
+    private long cpuClients;
+
+    void clientsCpu(long millis) {
+      cpuClients = millis;
+    }
+
     private long rssA;
     private long rssB;
     private long peakA;
@@ -268,6 +282,7 @@ public record ScaleReport(
           wall,
           cpuA,
           cpuB,
+          cpuClients,
           rssA,
           rssB,
           peakA,
