@@ -120,7 +120,8 @@ public final class ChangeBroadcaster implements AutoCloseable {
           channels.put(environment, c);
           Channel channel = c;
           try {
-            channel.subscription(store.subscribe(environment, v -> schedule(channel)).orElse(null));
+            channel.subscription(
+                store.subscribe(environment, v -> pushed(channel, v)).orElse(null));
           } catch (RuntimeException e) {
             LOG.warn("change subscription failed; the relay polls only: {}", e.toString());
           }
@@ -185,6 +186,11 @@ public final class ChangeBroadcaster implements AutoCloseable {
 
   // ---- internal threads
   // --------------------------------------------------------------------------
+
+  private void pushed(Channel channel, long version) {
+    channel.pushedVersion.accumulateAndGet(version, Math::max);
+    schedule(channel);
+  }
 
   private void schedule(Channel channel) {
     if (channel.refreshQueued.compareAndSet(false, true)) {
