@@ -98,8 +98,12 @@ final class RelayServer implements AutoCloseable {
 
   /** Graceful stop: streams end with a retry hint, then Jetty stops. */
   @Override
-  public void close() throws Exception {
+  public void close() {
     broadcaster.close();
-    jetty.stop();
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping Jetty failed", e);
+    }
   }
 }

@@ -84,7 +84,6 @@ public final class FlagAdminServlet extends HttpServlet {
   private transient EnvironmentClients environments;
   private transient RequestGuard guard;
   private transient ApiRouter router;
-  private transient RelayResource relay;
 
   /**
    * Creates a servlet configured from init-parameters in {@link #init(ServletConfig)} (for {@code
@@ -172,7 +171,7 @@ public final class FlagAdminServlet extends HttpServlet {
             new AuditResource(environments, policy),
             new EvaluateResource(environments, policy),
             new TokensResource(environments, storeTokens, configured),
-            relay = new RelayResource(environments, config.relay));
+            new RelayResource(environments, config.relay));
     this.router = new ApiRouter(resources, policy);
   }
 
@@ -183,9 +182,6 @@ public final class FlagAdminServlet extends HttpServlet {
   /** Closes the clients this servlet obtained for other environments; never the default client. */
   @Override
   public void destroy() {
-    if (relay != null) {
-      relay.close();
-    }
     if (environments != null) {
       environments.close();
     }
@@ -263,10 +259,8 @@ public final class FlagAdminServlet extends HttpServlet {
 
     /**
      * Serves {@code GET /api/snapshot} and {@code /api/stream} (SPEC §10) from this broadcaster,
-     * which the caller closes (before stopping the HTTP server, so streams end with a retry hint).
-     * When not set, the servlet creates one over the default client's store on the first relay
-     * request and closes it in {@link FlagAdminServlet#destroy()}. Either way, register the servlet
-     * with async support.
+     * which the caller closes (before stopping the HTTP server, so that streams end with a retry
+     * hint). Register the servlet with async support. When not set, those two endpoints answer 404.
      *
      * @param broadcaster the broadcaster
      * @return this builder

@@ -5,21 +5,18 @@ import dev.tenantflags.servlet.relay.RelayEndpoints;
 import java.io.IOException;
 
 /**
- * {@code GET /snapshot?env=} and {@code GET /stream?env=} (SDK): the relay of SPEC §10, served by a
- * {@link ChangeBroadcaster} over the default client's store. The broadcaster is the one given to
- * the servlet's builder, or one created on the first relay request and closed with the servlet.
+ * {@code GET /snapshot?env=} and {@code GET /stream?env=} (SDK): the relay of SPEC §10, served by
+ * the {@link ChangeBroadcaster} given to the servlet's builder. Without one the relay is off and
+ * both answer 404 saying so: a relay holds threads and connections, so it is opted into.
  */
-final class RelayResource implements AutoCloseable {
+final class RelayResource {
 
   private final EnvironmentClients environments;
-  private final ChangeBroadcaster given;
-  private ChangeBroadcaster owned;
-  private RelayEndpoints endpoints;
-  private boolean closed;
+  private final RelayEndpoints endpoints;
 
-  RelayResource(EnvironmentClients environments, ChangeBroadcaster given) {
+  RelayResource(EnvironmentClients environments, ChangeBroadcaster broadcaster) {
     this.environments = environments;
-    this.given = given;
+    this.endpoints = broadcaster == null ? null : new RelayEndpoints(broadcaster);
   }
 
   void snapshot(ApiCall c) throws IOException {
@@ -32,28 +29,11 @@ final class RelayResource implements AutoCloseable {
     endpoints().stream(c.request, c.response, env);
   }
 
-  private synchronized RelayEndpoints endpoints() {
-    if (closed) {
-      throw new Problem(503, "unavailable", "Service unavailable", "the server is shutting down")
-          .header("Retry-After", "1");
-    }
+  private RelayEndpoints endpoints() {
     if (endpoints == null) {
-      ChangeBroadcaster b = given;
-      if (b == null) {
-        owned = ChangeBroadcaster.builder().store(environments.defaultClient().store()).build();
-        b = owned;
-      }
-      endpoints = new RelayEndpoints(b);
+      throw Problem.notFound(
+          "the relay endpoints are not enabled on this server (FlagAdminServlet.Builder.relay)");
     }
     return endpoints;
-  }
-
-  /** Closes the broadcaster this resource created (streams end with a retry hint). */
-  @Override
-  public synchronized void close() {
-    closed = true;
-    if (owned != null) {
-      owned.close();
-    }
   }
 }
