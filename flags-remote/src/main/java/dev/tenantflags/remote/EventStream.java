@@ -92,18 +92,6 @@ final class EventStream {
     connect();
   }
 
-  /** Ends the current connection and reconnects at once; with {@code snapshot}, asks for one. */
-  void resync(boolean snapshot) {
-    Attempt a;
-    synchronized (lock) {
-      forceSnapshot |= snapshot;
-      a = current;
-    }
-    if (a != null) {
-      a.end("resynchronising", 0, false);
-    }
-  }
-
   void close() {
     Attempt a;
     synchronized (lock) {

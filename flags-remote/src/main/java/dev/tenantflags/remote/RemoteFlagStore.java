@@ -92,6 +92,7 @@ public final class RemoteFlagStore implements FlagStore {
   private final Duration connectTimeout;
   private final Duration staleAfter;
   private final EventStream stream;
+  private final int firstServer;
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final ArrayDeque<LogEntry> changeLog = new ArrayDeque<>();
@@ -118,6 +119,7 @@ public final class RemoteFlagStore implements FlagStore {
                 .build();
     this.disconnectedAt = System.nanoTime();
     int first = b.spread ? ThreadLocalRandom.current().nextInt(servers.size()) : 0;
+    this.firstServer = first;
     this.stream =
         new EventStream(
             http,
@@ -147,7 +149,8 @@ public final class RemoteFlagStore implements FlagStore {
   private void start() {
     long deadline = System.nanoTime() + connectTimeout.toNanos();
     String problem = "no server answered";
-    for (int i = 0; i < servers.size() && System.nanoTime() < deadline; i++) {
+    for (int n = 0; n < servers.size() && System.nanoTime() < deadline; n++) {
+      int i = (firstServer + n) % servers.size();
       URI uri = endpoint(servers.get(i), "snapshot");
       try {
         HttpRequest.Builder request =
