@@ -45,8 +45,8 @@ public record ScaleConfig(
   }
 
   /**
-   * The default scenario with the given sizes: 10 warm-up changes, 100 ms between toggles, failover,
-   * 256 MiB heaps.
+   * The default scenario with the given sizes: 10 warm-up changes, 100 ms between toggles,
+   * failover, 256 MiB heaps.
    *
    * @param clients stream clients
    * @param toggles toggles

@@ -42,6 +42,10 @@ final class ServerProcess implements AutoCloseable {
             "-Xmx" + heap,
             "-XX:+UseSerialGC",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.log.dev.tenantflags.servlet.relay="
+                + System.getProperty("scale.relayLog", "info"),
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
             "-cp",
             System.getProperty("java.class.path"),
             "dev.tenantflags.server.FlagServer",

@@ -29,7 +29,8 @@ final class ScaleRunTest {
             .start()) {
       String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
       report =
-          new ScaleHarness(new ScaleConfig(clients, toggles, warmups, 100, true, "256m", "SDK", output))
+          new ScaleHarness(
+                  new ScaleConfig(clients, toggles, warmups, 100, true, "256m", "SDK", output))
               .run(url);
     }
 

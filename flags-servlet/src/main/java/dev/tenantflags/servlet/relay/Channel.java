@@ -109,6 +109,7 @@ final class Channel {
         return;
       }
       // A push names the new version: no need to ask the store for it (one round trip saved).
+      long started = System.nanoTime();
       long version = pushed > current.version ? pushed : store.changeVersion(environment);
       if (version == current.version) {
         recovered();
@@ -145,7 +146,17 @@ final class Channel {
           });
       State updated = new State(environment, next, flags, overrides);
       String json = RelayEvents.changeJson(current.version, next, changed, tenants);
+      long read = System.nanoTime();
       publish(updated, new Event(current.version, next, RelayEvents.frame("change", next, json)));
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "change {} of '{}': read in {} µs, sent to {} streams in {} µs",
+            next,
+            environment,
+            (read - started) / 1000,
+            streams.size(),
+            (System.nanoTime() - read) / 1000);
+      }
       recovered();
     } catch (RuntimeException e) {
       if (!storeDown) {
