@@ -113,6 +113,22 @@ public final class FlagAdmin {
   }
 
   /**
+   * Reads one tenant's override of one flag.
+   *
+   * @param key the flag key
+   * @param tenantId the tenant id
+   * @return the override, or empty
+   */
+  public Optional<TenantOverride> override(String key, String tenantId) {
+    for (TenantOverride o : tenantOverrides(tenantId)) {
+      if (o.flagKey().equals(key)) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Returns a flag's audit entries, newest first.
    *
    * @param key the flag key

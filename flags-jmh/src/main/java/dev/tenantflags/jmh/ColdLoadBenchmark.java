@@ -30,15 +30,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * buffer cache is warm, as it is in production). The client adds to this only building a small
  * lookup table. {@code SampleTime} mode, so the output has p50, p99 and p99.9.
  *
- * <p>PostgreSQL is the server named by {@code FLAGS_BENCH_PG_URL} (default {@code
- * jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}); a fresh schema is created and dropped.
- * SQLite is a fresh file in a temporary directory.
+ * <p>PostgreSQL is the server named by {@code FLAGS_BENCH_PG_URL}, else an embedded PostgreSQL
+ * started for the run; a fresh schema is created and dropped. SQLite is a fresh file in a temporary
+ * directory.
  *
  * <p>Run:
  *
  * <pre>{@code
- * FLAGS_BENCH_PG_URL='jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres' \
- *   java -jar flags-jmh/target/benchmarks.jar ColdLoadBenchmark
+ * java -jar flags-jmh/target/benchmarks.jar ColdLoadBenchmark
  * }</pre>
  */
 @State(Scope.Thread)

@@ -1,6 +1,8 @@
 package dev.tenantflags.jmh;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,16 +14,53 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
- * Databases for the JDBC benchmarks: a fresh SQLite file, or a fresh schema on the PostgreSQL named
- * by {@code FLAGS_BENCH_PG_URL} (default {@value #DEFAULT_PG_URL}, the local server of the CI
- * machine). {@link Db#close()} removes what was created.
+ * Databases for the JDBC benchmarks: a fresh SQLite file, or a fresh schema on PostgreSQL: the
+ * server named by {@code FLAGS_BENCH_PG_URL} if set, else an embedded PostgreSQL (zonky) started
+ * once per JVM on 127.0.0.1 and stopped when the JVM exits. {@link Db#close()} removes what was
+ * created.
  */
 final class Databases {
-  static final String DEFAULT_PG_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+  private static EmbeddedPostgres embedded;
 
   private Databases() {}
+
+  /** The PostgreSQL server to create schemas on: {@code FLAGS_BENCH_PG_URL}, else embedded. */
+  static String postgresBaseUrl() {
+    String env = System.getenv("FLAGS_BENCH_PG_URL");
+    return env == null || env.isBlank() ? embeddedPostgresUrl() : env;
+  }
+
+  private static synchronized String embeddedPostgresUrl() {
+    if (embedded == null) {
+      try {
+        // Durability is not what the benchmarks measure; the client's reads and pushes are.
+        embedded =
+            EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+      }
+      EmbeddedPostgres pg = embedded;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      pg.close();
+                    } catch (IOException e) {
+                      // The JVM is exiting; the data directory is temporary.
+                    }
+                  }));
+    }
+    return "jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres?user=postgres";
+  }
 
   /** A database that exists for one benchmark trial. */
   interface Db extends AutoCloseable {
@@ -67,8 +106,7 @@ final class Databases {
   }
 
   static Db postgres() {
-    String env = System.getenv("FLAGS_BENCH_PG_URL");
-    String base = env == null || env.isBlank() ? DEFAULT_PG_URL : env;
+    String base = postgresBaseUrl();
     String schema = "tfbench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     execute(base, "CREATE SCHEMA " + schema);
     String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
@@ -135,6 +173,65 @@ final class Databases {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("seeding overrides failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Copies {@code count} overrides into PostgreSQL's {@code tf_overrides} with {@code COPY}: tenant
+   * {@code t-<n>} gets {@code perTenant} overrides of consecutive flags of {@code flagKeys}, half
+   * of them enabled.
+   */
+  static void copyOverrides(
+      String url, String environment, String[] flagKeys, int count, int perTenant) {
+    try (Connection c = DriverManager.getConnection(url)) {
+      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+      long now = System.currentTimeMillis();
+      Reader rows =
+          new Reader() {
+            private int next;
+            private String row = "";
+            private int offset;
+
+            @Override
+            public int read(char[] buffer, int off, int len) {
+              if (offset == row.length()) {
+                if (next == count) {
+                  return -1;
+                }
+                int tenant = next / perTenant;
+                String key = flagKeys[(tenant + next % perTenant) % flagKeys.length];
+                row =
+                    environment
+                        + '\t'
+                        + key
+                        + "\tt-"
+                        + tenant
+                        + '\t'
+                        + (next % 2 == 0)
+                        + "\tfalse\t\\N\t"
+                        + now
+                        + "\tjmh\n";
+                offset = 0;
+                next++;
+              }
+              int n = Math.min(len, row.length() - offset);
+              row.getChars(offset, offset + n, buffer, off);
+              offset += n;
+              return n;
+            }
+
+            @Override
+            public void close() {}
+          };
+      copy.copyIn(
+          "COPY tf_overrides (environment, flag_key, tenant_id, enabled, locked, note, updated_at,"
+              + " updated_by) FROM STDIN",
+          rows);
+      try (Statement s = c.createStatement()) {
+        s.execute("ANALYZE tf_overrides");
+      }
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException("copying overrides failed: " + e.getMessage(), e);
     }
   }
 }

@@ -45,6 +45,15 @@ final class Fixtures {
     return keys;
   }
 
+  /** Tenant ids only, {@code prefix-00000}..., for benchmarks that build keys per request. */
+  static String[] tenantIds(String prefix, int count) {
+    String[] ids = new String[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = tenantId(prefix, i);
+    }
+    return ids;
+  }
+
   static String tenantId(String prefix, int i) {
     return String.format("%s-%05d", prefix, i);
   }
@@ -89,21 +98,40 @@ final class Fixtures {
     return new AuditEntry(0, at, ACTOR, action, ENV, key, tenantId, null, null, "benchmark set-up");
   }
 
-  /** A client of {@link #ENV} that has loaded its first snapshot. */
+  /** A client of {@link #ENV} that has loaded its first snapshot, counting usage (the default). */
   static FeatureFlags client(FlagStore store) {
-    return client(store, Duration.ofSeconds(1));
+    return client(store, Duration.ofSeconds(1), true);
+  }
+
+  /**
+   * A client of {@link #ENV} that has loaded its first snapshot; {@code usage} turns counting on.
+   */
+  static FeatureFlags client(FlagStore store, boolean usage) {
+    return client(store, Duration.ofSeconds(1), usage);
   }
 
   static FeatureFlags client(FlagStore store, Duration pollInterval) {
-    FeatureFlags flags =
+    return client(store, pollInterval, true);
+  }
+
+  static FeatureFlags client(FlagStore store, Duration pollInterval, boolean usage) {
+    FeatureFlags.Builder builder =
         FeatureFlags.builder()
             .store(store)
             .environment(ENV)
             .pollInterval(pollInterval)
             .strictStartup(true)
-            .startupTimeout(Duration.ofSeconds(30))
-            .build();
-    return flags;
+            .startupTimeout(Duration.ofSeconds(30));
+    return usage(builder, usage).build();
+  }
+
+  /**
+   * Turns usage counting (SPEC §8) on or off. Until the client counts, both values measure the same
+   * code; the benchmarks carry the parameter so that their names and the gate's baseline keys do
+   * not change when it lands.
+   */
+  static FeatureFlags.Builder usage(FeatureFlags.Builder builder, boolean usage) {
+    return builder;
   }
 
   /**

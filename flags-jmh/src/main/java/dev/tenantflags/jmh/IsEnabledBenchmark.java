@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * TenantKey}s so that no single-key caching (in the CPU or in the library) hides the cost; every
  * tenant's overrides are loaded in set-up, so this is the warm path. The store is {@link
  * InMemoryFlagStore}; the hot path never touches it. The round-robin step itself (about 1 ns) is
- * included.
+ * included. Each path runs with usage counting on and off ({@code usage}).
  *
  * <p>Run (allocation appears as {@code gc.alloc.rate.norm}, bytes per operation):
  *
@@ -63,6 +63,10 @@ public class IsEnabledBenchmark {
    */
   @Param({"10000"})
   public int tenantCount;
+
+  /** Usage counting (SPEC §8) on, the default, or off: the difference is what counting costs. */
+  @Param({"true", "false"})
+  public boolean usage;
 
   private InMemoryFlagStore store;
   private FeatureFlags flags;
@@ -99,7 +103,7 @@ public class IsEnabledBenchmark {
     for (int i = 0; i < overridden.length; i++) {
       Fixtures.override(store, WITH_OVERRIDES, overridden[i].id(), i % 2 == 0);
     }
-    flags = Fixtures.client(store);
+    flags = Fixtures.client(store, usage);
     warm(flags, overridden, plain);
     Fixtures.check(flags.evaluate(ON, plain[0]).reason() == Reason.ON, "on");
     Fixtures.check(

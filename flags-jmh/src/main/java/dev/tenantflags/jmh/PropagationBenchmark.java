@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * SampleTime} mode: read p50 and p99 of the distribution. An operation that does not see the change
  * within 5 s fails the benchmark.
  *
- * <p>PostgreSQL is the server named by {@code FLAGS_BENCH_PG_URL} (default {@code
- * jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}); a fresh schema is created and dropped.
+ * <p>PostgreSQL is the server named by {@code FLAGS_BENCH_PG_URL}, else an embedded PostgreSQL
+ * started for the run; a fresh schema is created and dropped.
  *
  * <p>Run:
  *

@@ -53,6 +53,27 @@ final class GateTest {
   }
 
   @Test
+  void judge_peerScenarioAllocatingOneTenantKey_passesButMore_fails() {
+    List<Gate.Row> rows =
+        Gate.judge(
+            List.of(
+                measured("PeerScenariosBenchmark.plainOn:usage=true", 10, 24.002),
+                measured("PeerScenariosBenchmark.hundredFlags:usage=false", 600, 48),
+                measured("PeerScenariosBenchmark.plainOnById:usage=true", 8, 24)),
+            Map.of());
+    assertThat(rows.get(0).passed()).isTrue();
+    assertThat(rows.get(1).failures()).singleElement().asString().contains("allocates 48.00 B/op");
+    assertThat(rows.get(2).failures()).singleElement().asString().contains("allocates 24.00 B/op");
+  }
+
+  @Test
+  void judge_unprofiledBenchmarkWithoutAllocationLimit_passes() {
+    List<Gate.Row> rows =
+        Gate.judge(List.of(measured("FilterBenchmark.filter", 90, Double.NaN)), Map.of());
+    assertThat(rows.get(0).passed()).isTrue();
+  }
+
+  @Test
   void baseline_writtenThenRead_roundTrips(@TempDir Path dir) throws Exception {
     Baseline written =
         new Baseline(

@@ -12,6 +12,8 @@ import dev.tenantflags.servlet.BearerTokenAuthenticator;
 import dev.tenantflags.servlet.ConsoleServlet;
 import dev.tenantflags.servlet.FlagAdminServlet;
 import dev.tenantflags.servlet.Role;
+import dev.tenantflags.servlet.relay.ChangeBroadcaster;
+import dev.tenantflags.servlet.relay.RelayServlet;
 import dev.tenantflags.spi.FlagStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,14 +66,17 @@ public final class FlagServer implements AutoCloseable {
   static final String SEED_ACTOR = "flags-server --seed";
 
   private final Server jetty;
+  private final ChangeBroadcaster relay;
   private final FeatureFlags flags;
   private final FlagStore store;
   private final int port;
   private final Object closeLock = new Object();
   private boolean closed;
 
-  private FlagServer(Server jetty, FeatureFlags flags, FlagStore store, int port) {
+  private FlagServer(
+      Server jetty, ChangeBroadcaster relay, FeatureFlags flags, FlagStore store, int port) {
     this.jetty = jetty;
+    this.relay = relay;
     this.flags = flags;
     this.store = store;
     this.port = port;
@@ -105,6 +110,9 @@ public final class FlagServer implements AutoCloseable {
     FlagServer server;
     try {
       server = start(options, env, out);
+    } catch (UsageException e) {
+      err.println("flags-server: " + e.getMessage() + " (see --help)");
+      return 2;
     } catch (RuntimeException | IOException e) {
       LOG.error("flags-server could not start: {}", e.toString(), e);
       err.println("flags-server: could not start: " + e.getMessage());
@@ -128,7 +136,8 @@ public final class FlagServer implements AutoCloseable {
    * @param out where to print the listening address and a generated admin token
    * @return the running server
    * @throws IOException if the seed or tokens file cannot be read
-   * @throws UsageException if the seed or tokens file is invalid, naming the option
+   * @throws UsageException if the seed or tokens file or {@code FLAGS_ADMIN_TOKEN} is invalid,
+   *     naming the option
    * @throws RuntimeException if the store cannot be opened or the port cannot be bound
    */
   public static FlagServer start(ServerOptions options, Map<String, String> env, PrintStream out)
@@ -137,19 +146,23 @@ public final class FlagServer implements AutoCloseable {
     BearerTokenAuthenticator.Builder tokens =
         BearerTokenAuthenticator.builder()
             .sha256("admin", Role.ADMIN, null, adminToken.sha256Hex());
+    int fileTokens = 0;
     if (options.tokens() != null) {
       try {
         tokens.file(options.tokens());
+        fileTokens = tokens.build().size() - 1;
       } catch (RuntimeException e) {
         throw new UsageException(
             "--tokens file \"" + options.tokens() + "\" is invalid: " + e.getMessage());
       }
     }
+    BearerTokenAuthenticator authenticator = tokens.build();
     FlagExport seed = options.seed() == null ? null : readSeed(options);
 
     JdbiFlagStore store = JdbiFlagStore.create(options.jdbcUrl());
     FeatureFlags flags = null;
     Server jetty = null;
+    ChangeBroadcaster relay = null;
     try {
       flags =
           FeatureFlags.builder()
@@ -176,14 +189,31 @@ public final class FlagServer implements AutoCloseable {
       context.addServlet(
           new ServletHolder(
               "admin-api",
-              FlagAdminServlet.builder().flags(flags).authenticator(tokens.build()).build()),
+              FlagAdminServlet.builder().flags(flags).authenticator(authenticator).build()),
           "/api/*");
-      context.addServlet(new ServletHolder("health", new HealthServlet(flags, dialect)), "/health");
+      // The relay endpoints of SPEC §10 (SSE needs async); exact paths take precedence over /api/*.
+      relay = ChangeBroadcaster.builder().store(store).build();
+      for (String path : List.of("/api/snapshot", "/api/stream")) {
+        ServletHolder holder =
+            new ServletHolder(
+                RelayServlet.builder()
+                    .broadcaster(relay)
+                    .authenticator(authenticator)
+                    .defaultEnvironment(options.environment())
+                    .build());
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, path);
+      }
+      context.addServlet(
+          new ServletHolder("health", new HealthServlet(flags, dialect, authenticator)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");
       jetty.setHandler(context);
       jetty.start();
       int port = connector.getLocalPort();
 
+      // Only now that the server listens is the generated token's hash kept: a start that failed
+      // earlier leaves no hash of a token nobody holds.
+      boolean kept = adminToken.persist();
       if (adminToken.generated() != null) {
         out.println();
         out.println(
@@ -193,22 +223,32 @@ public final class FlagServer implements AutoCloseable {
         out.println("      " + adminToken.generated());
         out.println();
         out.println(
-            "  Its SHA-256 is kept in "
-                + adminToken.source()
-                + "; delete that file to get a new token.");
+            kept
+                ? "  Its SHA-256 is kept in "
+                    + adminToken.file()
+                    + "; delete that file to get a new token."
+                : "  Another server wrote "
+                    + adminToken.file()
+                    + " first: this token works only until this server stops.");
         out.println();
       }
       String host = options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind();
+      LOG.info("admin token {}", adminToken.describe());
+      if (options.tokens() != null) {
+        LOG.info("loaded {} tokens from {}", fileTokens, options.tokens());
+      }
       LOG.info(
-          "admin token from {}; store {} ({}); environment {}",
-          adminToken.source(),
+          "store {} ({}); default environment {}",
           dialect,
           redact(options.jdbcUrl()),
           options.environment());
       out.println("flags-server listening on http://" + host + ":" + port + "/");
       out.flush();
-      return new FlagServer(jetty, flags, store, port);
+      return new FlagServer(jetty, relay, flags, store, port);
     } catch (Exception e) {
+      if (relay != null) {
+        relay.close();
+      }
       stopQuietly(jetty);
       if (flags != null) {
         flags.close();
@@ -317,6 +357,7 @@ public final class FlagServer implements AutoCloseable {
       closed = true;
     }
     LOG.info("stopping");
+    relay.close(); // streams end with a retry hint while the connectors still run
     stopQuietly(jetty);
     flags.close();
     try {

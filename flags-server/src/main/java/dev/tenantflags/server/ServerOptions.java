@@ -226,16 +226,19 @@ public record ServerOptions(
                           {"name": "ci-bot", "role": "DEVELOPER", "tenant": null,
                            "sha256": "<hex SHA-256 of the token>"}
                           ("token": "<plain>" may replace "sha256" for local use);
-                          roles: EVALUATOR, VIEWER, DEVELOPER, ADMIN, TENANT_ADMIN
+                          roles: EVALUATOR, SDK, VIEWER, DEVELOPER, ADMIN,
+                          TENANT_ADMIN (with "tenant"); more tokens can be
+                          created and revoked at run time in the console
       --seed FILE         flags to declare, JSON in the export format (or a bare array of
                           flags): each is created when absent; flags an operator has
                           changed are left as they are
       --help              print this text
 
-    The first admin token: set FLAGS_ADMIN_TOKEN in the environment, or let the first start
-    generate one. A generated token is printed once; only its SHA-256 is kept, in a file
-    next to the SQLite database (<db>.admin-token.sha256; for other databases
-    flags-server.admin-token.sha256 in the working directory).
+    The first admin token: set FLAGS_ADMIN_TOKEN (16 to 4096 characters) in the environment,
+    or let the first start generate one. A generated token is printed once; only its SHA-256
+    is kept, once the server listens, in a file next to the SQLite database
+    (<db>.admin-token.sha256; for other databases flags-server.admin-token.sha256 in the
+    working directory).
 
     On an empty database the environments development, staging and production (protected:
     only ADMIN tokens may change it) are created. Stop with Ctrl-C or SIGTERM.

@@ -326,6 +326,36 @@ final class Chromium implements AutoCloseable {
         Map.of("type", "keyUp", "key", key, "code", key, "windowsVirtualKeyCode", keyCode));
   }
 
+  /** Emulates a window of this size (CSS pixels), as a laptop or phone would have. */
+  void viewport(int width, int height) throws Exception {
+    send(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+  }
+
+  /** Opens the console at {@code base} signed in with {@code token} (a fresh tab session). */
+  void signIn(String base, String token) throws Exception {
+    navigate(base);
+    eval(
+        "sessionStorage.clear(); sessionStorage.setItem('tenantflags.token', "
+            + quote(token)
+            + ")");
+    navigate(base);
+  }
+
+  /** Whether an element exists and takes up space on the page. */
+  boolean visible(String selector) throws Exception {
+    return eval("(() => { const e = document.querySelector("
+            + quote(selector)
+            + "); return !!e && e.getClientRects().length > 0; })()")
+        .asBoolean();
+  }
+
+  /** Whether the element is disabled (itself or through a disabled fieldset). */
+  boolean disabled(String selector) throws Exception {
+    return eval("document.querySelector(" + quote(selector) + ").matches(':disabled')").asBoolean();
+  }
+
   String text(String selector) throws Exception {
     return eval("document.querySelector(" + quote(selector) + ").textContent").asText();
   }

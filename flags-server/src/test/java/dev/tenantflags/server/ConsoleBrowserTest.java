@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 final class ConsoleBrowserTest {
 
   private static final String TOKEN = "browser-test-admin-token";
+  private static final String DEVELOPER = "browser-test-developer-token";
   private static final String HOSTILE =
       "<script>alert(1)</script><img src=x onerror=\"window.__xss = 1; alert(2)\"> & \"quotes\"";
 
@@ -32,21 +33,34 @@ final class ConsoleBrowserTest {
   private static Http admin;
   private static Path screenshots;
 
-  @BeforeAll
-  static void start() throws Exception {
+  /** The chromium binary; without one the test is skipped (failed on CI, which installs it). */
+  static Path chromiumOrSkip() {
     Path binary = Chromium.find();
     if (binary == null) {
       String message =
           "chromium is not on PATH: install it with `apt-get install -y chromium` (Debian) to run"
-              + " the console browser test";
+              + " the console browser tests";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         Assertions.fail(message);
       }
       Assumptions.abort(message);
     }
+    return binary;
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path binary = chromiumOrSkip();
     screenshots = Path.of(System.getProperty("flags.server.screenshots", "target/screenshots"));
+    Path tokens =
+        java.nio.file.Files.writeString(
+            dir.resolve("tokens.json"),
+            "[{\"name\": \"dev-bot\", \"role\": \"DEVELOPER\", \"token\": \"" + DEVELOPER + "\"}]");
     ServerOptions options =
-        ServerOptions.defaults().withPort(0).withJdbcUrl("jdbc:sqlite:" + dir.resolve("flags.db"));
+        ServerOptions.defaults()
+            .withPort(0)
+            .withJdbcUrl("jdbc:sqlite:" + dir.resolve("flags.db"))
+            .withTokens(tokens);
     server =
         FlagServer.start(
             options,
@@ -180,7 +194,9 @@ final class ConsoleBrowserTest {
     browser.waitFor(
         "document.getElementById('rollout-preview').textContent.includes('of 12 known tenants')");
     String preview = browser.text("#rollout-preview");
-    assertThat(preview).matches("≈\\d+ of 12 known tenants would be in the rollout\\.");
+    assertThat(preview)
+        .matches("≈\\d+ of 12 known tenants would be in the rollout\\. .*")
+        .contains("never seen in an override or the audit log are not counted");
     assertThat(Integer.parseInt(preview.replaceAll("^≈(\\d+).*", "$1")))
         .isEqualTo(expectedInRollout("new_checkout", 2500));
     browser.type("#scope-plan-input", "pro, enterprise");
@@ -280,6 +296,302 @@ final class ConsoleBrowserTest {
     assertThat(browser.eval("typeof window.__xss").asText()).isEqualTo("undefined");
     assertThat(browser.dialogs).as("alert() dialogs").isEmpty();
     shot("09-hostile-description");
+  }
+
+  private static String base() {
+    return "http://127.0.0.1:" + server.port() + "/";
+  }
+
+  private static void openFlag(String key) throws Exception {
+    browser.waitFor("document.querySelector('#flag-rows tr[data-flag=" + key + "]')");
+    browser.click("#flag-rows tr[data-flag=" + key + "] .flag-open");
+    browser.waitFor(
+        "document.querySelector('#detail-title') && document.querySelector('#detail-title')"
+            + ".textContent === '"
+            + key
+            + "'");
+  }
+
+  private static void confirm(String why) throws Exception {
+    browser.waitFor("document.getElementById('confirm-dialog').open");
+    if (why != null) {
+      browser.type("#confirm-comment", why);
+    }
+    browser.click("#confirm-ok");
+    browser.waitFor("!document.getElementById('confirm-dialog').open");
+  }
+
+  private static void noPageErrors() {
+    assertThat(browser.exceptions).as("page exceptions").isEmpty();
+    assertThat(browser.errors).as("console errors").isEmpty();
+  }
+
+  @Test
+  void console_archiveAndRestore_archivedFlagIsReadOnlyWithABanner() throws Exception {
+    created(
+        admin.post(
+            "/api/flags", "{\"key\": \"old_banner\", \"module\": \"ui\", \"state\": \"ON\"}"));
+    browser.signIn(base(), TOKEN);
+    openFlag("old_banner");
+
+    browser.click("#detail-archive");
+    confirm("replaced by the new banner");
+    browser.waitFor("document.querySelector('#detail-readonly')");
+    assertThat(browser.text("#detail-readonly")).startsWith("Archived: read-only.");
+    assertThat(browser.disabled("#detail-state-OFF")).isTrue();
+    assertThat(browser.disabled("#override-add")).isTrue();
+    assertThat(browser.visible("#detail-save")).isFalse();
+    assertThat(browser.visible("#detail-kill")).isFalse();
+    assertThat(admin.get("/api/flags/old_banner").json().path("archived").asBoolean()).isTrue();
+    shot("10-archived-read-only");
+
+    browser.click("#detail-restore");
+    confirm("still needed");
+    browser.waitFor(
+        "!document.querySelector('#detail-readonly') && document.querySelector('#detail-kill')");
+    assertThat(admin.get("/api/flags/old_banner").json().path("archived").asBoolean()).isFalse();
+    browser.waitFor("document.querySelectorAll('#history-list li.history-entry').length >= 3");
+    assertThat(browser.text("#history-list"))
+        .contains("archived the flag", "restored the flag", "replaced by the new banner");
+    noPageErrors();
+  }
+
+  @Test
+  void console_staleSave_explainsAndOffersReload() throws Exception {
+    created(admin.post("/api/flags", "{\"key\": \"race_flag\", \"module\": \"ui\"}"));
+    browser.signIn(base(), TOKEN);
+    openFlag("race_flag");
+    // Someone else changes the flag after the page opened it.
+    assertThat(
+            admin
+                .patch("/api/flags/race_flag", "{\"description\": \"changed elsewhere\"}", "\"1\"")
+                .status())
+        .isEqualTo(200);
+
+    browser.type("#flag-detail textarea", "my edit");
+    browser.click("#detail-save");
+    browser.waitFor("!document.getElementById('alert').hidden");
+    assertThat(browser.text("#alert-text")).startsWith("Someone else changed this flag");
+    assertThat(browser.visible("#alert-action")).isTrue();
+    shot("24-stale-version-reload");
+    browser.click("#alert-action");
+    browser.waitFor(
+        "document.querySelector('#flag-detail textarea').value === 'changed elsewhere' &&"
+            + " document.querySelector('.detail-head .muted').textContent.includes('version 2')");
+    assertThat(browser.visible("#alert")).isFalse();
+    noPageErrors();
+  }
+
+  @Test
+  void console_environments_createAndDeleteWithConfirmation() throws Exception {
+    browser.signIn(base(), TOKEN);
+    browser.waitFor("!document.getElementById('nav').hidden");
+    browser.click(".nav-button[data-view=environments]");
+    browser.waitFor("document.querySelector('#environment-rows tr[data-environment=production]')");
+    assertThat(browser.text("#environment-rows tr[data-environment=production]"))
+        .contains("protected");
+
+    browser.type("#environment-name", "qa");
+    browser.type("#environment-comment", "for the QA team");
+    browser.click("#environment-create");
+    browser.waitFor("document.querySelector('#environment-rows tr[data-environment=qa]')");
+    browser.waitFor("document.querySelector('#env-select option[value=qa]')");
+    assertThat(admin.get("/api/environments").body()).contains("\"qa\"");
+    shot("11-environments");
+
+    browser.click("#environment-rows tr[data-environment=qa] button");
+    browser.waitFor("document.getElementById('confirm-dialog').open");
+    assertThat(browser.text("#confirm-text")).startsWith("Delete the environment qa?");
+    browser.click("#confirm-ok");
+    browser.waitFor("!document.querySelector('#environment-rows tr[data-environment=qa]')");
+    assertThat(admin.get("/api/environments").body()).doesNotContain("\"qa\"");
+    noPageErrors();
+  }
+
+  @Test
+  void console_developerInProtectedProduction_seesControlsDisabledWithTheReason() throws Exception {
+    browser.signIn(base(), DEVELOPER);
+    browser.waitFor("document.querySelectorAll('#flag-rows tr').length >= 4");
+    assertThat(browser.text("#whoami")).contains("DEVELOPER");
+    assertThat(browser.disabled("#new-flag")).isTrue();
+    assertThat(browser.visible(".nav-button[data-view=tokens]")).isFalse();
+    openFlag("kyc_tiers");
+
+    assertThat(browser.text("#detail-readonly"))
+        .isEqualTo(
+            "Read-only for you: production is protected, so changes need an ADMIN token (yours"
+                + " is DEVELOPER).");
+    assertThat(browser.disabled("#detail-kill")).isTrue();
+    assertThat(browser.disabled("#detail-archive")).isTrue();
+    assertThat(browser.disabled("#detail-state-ON")).isTrue();
+    assertThat(browser.disabled("#override-add")).isTrue();
+    shot("12-developer-production-read-only");
+
+    // In development the same token may change things: the controls are enabled there.
+    browser.eval(
+        "(() => { const s = document.getElementById('env-select'); s.value = 'development';"
+            + " s.dispatchEvent(new Event('change')); })()");
+    browser.waitFor("!document.getElementById('new-flag').disabled");
+    noPageErrors();
+  }
+
+  @Test
+  void console_overrideOnAnOffFlag_warnsAndOffersTargeted() throws Exception {
+    created(admin.post("/api/flags", "{\"key\": \"beta_reports\", \"module\": \"reports\"}"));
+    browser.signIn(base(), TOKEN);
+    openFlag("beta_reports");
+
+    assertThat(browser.text("#override-off-warning"))
+        .contains("beta_reports is OFF, and OFF is the kill switch", "make it TARGETED");
+    browser.type("#override-tenant", "acme");
+    browser.type("#override-comment", "early access");
+    browser.click("#override-add");
+    browser.waitFor("document.querySelector('#override-list tr[data-tenant=acme]')");
+    assertThat(admin.get("/api/evaluate/beta_reports?tenant=acme").json().path("reason").asText())
+        .isEqualTo("OFF");
+    browser.eval("document.getElementById('overrides-title').scrollIntoView({block: 'start'})");
+    shot("13-override-on-off-flag-warning");
+
+    browser.click("#switch-targeted");
+    confirm("early access for acme");
+    browser.waitFor(
+        "document.querySelector('#detail-state-TARGETED') &&"
+            + " document.querySelector('#detail-state-TARGETED').checked");
+    assertThat(browser.visible("#override-off-warning")).isFalse();
+    JsonNode acme = admin.get("/api/evaluate/beta_reports?tenant=acme").json();
+    assertThat(acme.path("enabled").asBoolean()).isTrue();
+    assertThat(acme.path("reason").asText()).isEqualTo("OVERRIDE");
+    assertThat(
+            admin
+                .get("/api/evaluate/beta_reports?tenant=globex")
+                .json()
+                .path("enabled")
+                .asBoolean())
+        .isFalse();
+    noPageErrors();
+  }
+
+  @Test
+  void console_tokens_secretShownOnce_revokedTokenIsRefusedAtOnce() throws Exception {
+    browser.signIn(base(), TOKEN);
+    browser.waitFor("!document.getElementById('nav').hidden");
+    browser.click(".nav-button[data-view=tokens]");
+    browser.waitFor("!document.getElementById('view-tokens').hidden");
+    browser.type("#token-name", "ci-bot");
+    browser.eval("document.getElementById('token-role').value = 'DEVELOPER'");
+    browser.type("#token-comment", "deploy pipeline");
+    browser.click("#token-create");
+    browser.waitFor("document.getElementById('secret-dialog').open");
+    String secret = browser.eval("document.getElementById('secret-value').value").asText();
+    assertThat(secret).hasSizeGreaterThanOrEqualTo(16);
+    shot("14-token-created-secret-once");
+    browser.click("#secret-done");
+    browser.waitFor("document.querySelector('#token-rows tr[data-token=ci-bot]')");
+    assertThat(browser.eval("document.getElementById('secret-value').value").asText()).isEmpty();
+    assertThat(browser.text("#token-rows tr[data-token=ci-bot]")).contains("DEVELOPER");
+
+    Http ci = new Http(server.port(), secret);
+    assertThat(ci.get("/api/flags").status()).isEqualTo(200);
+    shot("15-tokens-list");
+
+    browser.click("#token-rows tr[data-token=ci-bot] button");
+    browser.waitFor("document.getElementById('confirm-dialog').open");
+    assertThat(browser.text("#confirm-text")).startsWith("Revoke the token ci-bot?");
+    browser.click("#confirm-ok");
+    browser.waitFor("!document.querySelector('#token-rows tr[data-token=ci-bot]')");
+    assertThat(ci.get("/api/flags").status()).isEqualTo(401);
+    assertThat(admin.get("/api/audit?action=TOKEN_REVOKED").body()).contains("ci-bot");
+    noPageErrors();
+  }
+
+  @Test
+  void console_usage_sparklinesStaleBadgeAndFilterAndTheDetailChart() throws Exception {
+    created(
+        admin.post(
+            "/api/flags",
+            "{\"key\": \"legacy_search\", \"module\": \"search\", \"state\": \"ON\"}"));
+    created(
+        admin.post(
+            "/api/flags", "{\"key\": \"live_search\", \"module\": \"search\", \"state\": \"ON\"}"));
+    java.time.Instant hour =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    java.util.List<dev.tenantflags.spi.UsageBucket> buckets = new java.util.ArrayList<>();
+    for (int h = 1; h < 7 * 24; h += 5) {
+      java.time.Instant at = hour.minus(java.time.Duration.ofHours(h));
+      buckets.add(
+          new dev.tenantflags.spi.UsageBucket(
+              "production",
+              "live_search",
+              at,
+              40 + (h % 24) * 3,
+              10 + h % 7,
+              h % 3,
+              at.plusSeconds(60)));
+    }
+    java.time.Instant old = hour.minus(java.time.Duration.ofDays(40));
+    buckets.add(
+        new dev.tenantflags.spi.UsageBucket(
+            "production", "legacy_search", old, 5, 0, 0, old.plusSeconds(60)));
+    server.flags().store().addUsage(buckets);
+
+    browser.signIn(base(), TOKEN);
+    browser.waitFor(
+        "document.querySelector('#flag-rows tr[data-flag=live_search] .col-usage svg.sparkline')");
+    assertThat(browser.visible("#flag-rows tr[data-flag=legacy_search] .badge-stale")).isTrue();
+    assertThat(browser.visible("#flag-rows tr[data-flag=live_search] .badge-stale")).isFalse();
+    shot("16-usage-sparklines-and-stale");
+
+    browser.click("#flag-stale");
+    browser.waitFor("document.querySelectorAll('#flag-rows tr').length === 1");
+    assertThat(browser.eval("document.querySelector('#flag-rows tr').dataset.flag").asText())
+        .isEqualTo("legacy_search");
+    browser.click("#flag-stale");
+    browser.waitFor("document.querySelectorAll('#flag-rows tr').length > 1");
+
+    openFlag("live_search");
+    browser.waitFor("document.querySelector('#usage-box svg.usage-chart rect.bar-true')");
+    long trueCount =
+        buckets.stream()
+            .filter(b -> b.flagKey().equals("live_search"))
+            .mapToLong(dev.tenantflags.spi.UsageBucket::trueCount)
+            .sum();
+    long refused =
+        buckets.stream()
+            .filter(b -> b.flagKey().equals("live_search"))
+            .mapToLong(dev.tenantflags.spi.UsageBucket::refusedCount)
+            .sum();
+    assertThat(browser.text("#usage-box"))
+        .contains(trueCount + " true", refused + " refused requests", "Last evaluated");
+    browser.eval("document.getElementById('usage-title').scrollIntoView({block: 'start'})");
+    shot("17-usage-detail-chart");
+    noPageErrors();
+  }
+
+  @Test
+  void console_layoutAt1024And420_nothingClippedAndNoSidewaysScroll() throws Exception {
+    try {
+      for (int width : new int[] {1024, 420}) {
+        browser.viewport(width, width == 420 ? 860 : 768);
+        browser.signIn(base(), TOKEN);
+        browser.waitFor("document.querySelectorAll('#flag-rows tr').length >= 4");
+        shot("18-layout-" + width + "-list");
+        openFlag("kyc_tiers");
+        assertThat(
+                browser
+                    .eval(
+                        "document.documentElement.scrollWidth <= window.innerWidth &&"
+                            + " document.getElementById('flag-detail').getBoundingClientRect()"
+                            + ".right <= window.innerWidth")
+                    .asBoolean())
+            .as("nothing wider than the window at " + width + " px")
+            .isTrue();
+        browser.eval("document.getElementById('flag-detail').scrollIntoView({block: 'start'})");
+        shot("19-layout-" + width + "-detail");
+      }
+    } finally {
+      browser.viewport(1440, 1000);
+    }
+    noPageErrors();
   }
 
   /** SPEC §3 bucketing in Java, to check the console's preview count against. */

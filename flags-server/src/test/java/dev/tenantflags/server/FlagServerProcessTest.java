@@ -119,6 +119,8 @@ final class FlagServerProcessTest {
 
       int code = first.stop();
 
+      assertThat(String.join("\n", first.lines))
+          .contains("admin token generated on this start and printed above");
       assertThat(code).as("exit code after SIGTERM").isIn(0, 143);
       assertThat(String.join("\n", first.lines)).contains("stopped");
     }
@@ -142,7 +144,8 @@ final class FlagServerProcessTest {
           .isTrue();
       assertThat(String.join("\n", second.lines))
           .doesNotContain(token)
-          .doesNotContain("generated an admin token");
+          .doesNotContain("generated an admin token")
+          .contains("admin token generated on an earlier start");
       second.stop();
     }
   }
@@ -158,6 +161,23 @@ final class FlagServerProcessTest {
         .isEqualTo(
             "flags-server: --port must be a number from 0 to 65535: \"eighty\" (see --help)");
     assertThat(dir.resolve("flags.db")).doesNotExist();
+  }
+
+  @Test
+  void main_shortAdminTokenInTheEnvironment_exitsWith2AndWritesNothing() throws Exception {
+    ProcessBuilder builder = java(dir, "--port", "0");
+    builder.environment().put(AdminToken.ENV_VARIABLE, "too-short");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output.trim())
+        .isEqualTo(
+            "flags-server: FLAGS_ADMIN_TOKEN must be 16 to 4096 characters without surrounding"
+                + " spaces (it has 9) (see --help)");
+    assertThat(dir.resolve("flags.db")).doesNotExist();
+    assertThat(dir.resolve("flags.db.admin-token.sha256")).doesNotExist();
   }
 
   @Test

@@ -37,6 +37,10 @@ final class Http {
     return send("PUT", path, body, null);
   }
 
+  Response delete(String path) throws Exception {
+    return send("DELETE", path, null, null);
+  }
+
   Response patch(String path, String body, String ifMatch) throws Exception {
     return send("PATCH", path, body, ifMatch);
   }
@@ -53,7 +57,8 @@ final class Http {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    if (body != null) {
+    if (body != null || !method.equals("GET")) {
+      // SPEC §6: every state change carries the JSON content type, even with an empty body.
       request.header("Content-Type", "application/json");
     }
     if (ifMatch != null) {

@@ -92,12 +92,8 @@ public final class BearerTokenAuthenticator implements Authenticator {
 
   @Override
   public Optional<Caller> authenticate(HttpServletRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Optional.empty();
-    }
-    String token = header.substring(7).trim();
-    if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+    String token = bearer(request);
+    if (token == null) {
       return Optional.empty();
     }
     byte[] presented = sha256(token);
@@ -109,6 +105,25 @@ public final class BearerTokenAuthenticator implements Authenticator {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** The names of the configured tokens (which the API cannot revoke). */
+  Set<String> names() {
+    Set<String> out = new java.util.TreeSet<>();
+    for (Entry e : entries) {
+      out.add(e.caller.name());
+    }
+    return out;
+  }
+
+  /** The bearer token of a request, or null when it carries none of a plausible length. */
+  static String bearer(HttpServletRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = header.substring(7).trim();
+    return token.isEmpty() || token.length() > MAX_TOKEN_LENGTH ? null : token;
   }
 
   static byte[] sha256(String token) {
@@ -245,7 +260,7 @@ public final class BearerTokenAuthenticator implements Authenticator {
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
               where
-                  + ".role must be one of EVALUATOR, VIEWER, DEVELOPER, ADMIN, "
+                  + ".role must be one of EVALUATOR, SDK, VIEWER, DEVELOPER, ADMIN, "
                   + "TENANT_ADMIN: '"
                   + roleName
                   + "'");

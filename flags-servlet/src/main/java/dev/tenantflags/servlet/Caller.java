@@ -39,7 +39,8 @@ public record Caller(String name, Role role, String tenant) {
   }
 
   /**
-   * Returns a caller with a role of the EVALUATOR &lt; VIEWER &lt; DEVELOPER &lt; ADMIN order.
+   * Returns a caller with a role of the EVALUATOR &lt; SDK &lt; VIEWER &lt; DEVELOPER &lt; ADMIN
+   * order.
    *
    * @param name the caller's name
    * @param role the role; not TENANT_ADMIN

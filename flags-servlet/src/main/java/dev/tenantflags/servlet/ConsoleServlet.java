@@ -60,6 +60,10 @@ public final class ConsoleServlet extends HttpServlet {
           Map.entry("flags.js", "text/javascript; charset=utf-8"),
           Map.entry("tenants.js", "text/javascript; charset=utf-8"),
           Map.entry("audit.js", "text/javascript; charset=utf-8"),
+          Map.entry("admin.js", "text/javascript; charset=utf-8"),
+          Map.entry("mine.js", "text/javascript; charset=utf-8"),
+          Map.entry("overrides.js", "text/javascript; charset=utf-8"),
+          Map.entry("usage.js", "text/javascript; charset=utf-8"),
           Map.entry("favicon.svg", "image/svg+xml"));
 
   private final transient Map<String, byte[]> cache = new ConcurrentHashMap<>();

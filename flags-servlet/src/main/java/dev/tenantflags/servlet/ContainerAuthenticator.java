@@ -12,17 +12,20 @@ import java.util.Optional;
  * has (form, OIDC, mTLS, Spring Security).
  *
  * <p>The caller's name is the principal's name. Its role is the highest container role it holds of
- * {@code flags-admin}, {@code flags-developer}, {@code flags-viewer}, {@code flags-evaluator};
- * failing those, {@code flags-tenant-admin}, whose tenant is read from a request attribute that the
- * application's authentication sets (default {@value TenantResolver#DEFAULT_ATTRIBUTE}; a {@code
- * String} tenant id or a {@link TenantKey}). A principal with none of these roles, or a tenant
- * admin without a tenant attribute, is not authenticated (401).
+ * {@code flags-admin}, {@code flags-developer}, {@code flags-viewer}, {@code flags-sdk}, {@code
+ * flags-evaluator}; failing those, {@code flags-tenant-admin}, whose tenant is read from a request
+ * attribute that the application's authentication sets (default {@value
+ * TenantResolver#DEFAULT_ATTRIBUTE}; a {@code String} tenant id or a {@link TenantKey}). A
+ * principal with none of these roles, or a tenant admin without a tenant attribute, is not
+ * authenticated (401).
  *
  * <p>Thread safety: immutable.
  */
 public final class ContainerAuthenticator implements Authenticator {
 
-  private static final Role[] ORDER = {Role.ADMIN, Role.DEVELOPER, Role.VIEWER, Role.EVALUATOR};
+  private static final Role[] ORDER = {
+    Role.ADMIN, Role.DEVELOPER, Role.VIEWER, Role.SDK, Role.EVALUATOR
+  };
 
   private final String tenantAttribute;
 

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Patterns are servlet-style and matched against the path inside the context (servlet path plus
  * path info, decoded): exact ({@code /api/v1/export}), prefix ({@code /api/v1/kyc/*}, which also
  * matches {@code /api/v1/kyc}) and extension ({@code *.csv}). Exact beats the longest prefix, which
- * beats an extension. Requests matching no pattern pass untouched. The tenant comes from a {@link
+ * beats an extension; an exact pattern also matches its twin with one trailing slash ({@code
+ * /api/v1/export/}). Requests matching no pattern pass untouched. The tenant comes from a {@link
  * TenantResolver} (default: {@link TenantResolver#defaults()}); a request without a tenant is
  * treated as if the flag were off.
  *
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code routes}</td><td>{@code pattern = flag_key} pairs separated by commas or new lines</td><td>none</td></tr>
  * <tr><td>{@code deny-status}</td><td>{@code 404} or {@code 403}</td><td>{@code 404}</td></tr>
  * <tr><td>{@code tenant-attribute}</td><td>request attribute read first</td><td>{@value TenantResolver#DEFAULT_ATTRIBUTE}</td></tr>
- * <tr><td>{@code tenant-header}</td><td>header read second ({@code none} to disable)</td><td>{@value TenantResolver#DEFAULT_HEADER}</td></tr>
+ * <tr><td>{@code trust-tenant-header}</td><td>{@code true} to read the tenant header after the attribute; only where a gateway sets it, since any client can send a header</td><td>{@code false}</td></tr>
+ * <tr><td>{@code tenant-header}</td><td>the header read when trusted ({@code none} to disable)</td><td>{@value TenantResolver#DEFAULT_HEADER}</td></tr>
  * <tr><td>{@code flags-attribute}</td><td>ServletContext attribute holding the {@link FeatureFlags}</td><td>{@value #FLAGS_ATTRIBUTE}</td></tr>
  * </table>
  *
@@ -69,6 +71,7 @@ public final class FeatureFlagFilter implements Filter {
   private TenantResolver resolver;
   private int denyStatus;
   private boolean exposeRequestFlags = true;
+  private Refusals refusals = new Refusals(java.util.List.of());
 
   /** Flag key to the pre-rendered 403 body, so denying allocates nothing. */
   private Map<String, byte[]> forbiddenBodies = Map.of();
@@ -90,6 +93,7 @@ public final class FeatureFlagFilter implements Filter {
     this.denyStatus = b.denyStatus;
     this.exposeRequestFlags = b.exposeRequestFlags;
     this.forbiddenBodies = render(routes);
+    this.refusals = new Refusals(routes.patterns().values());
     this.configured = true;
   }
 
@@ -123,11 +127,13 @@ public final class FeatureFlagFilter implements Filter {
                 config.getInitParameter("tenant-attribute"), TenantResolver.DEFAULT_ATTRIBUTE);
         String header =
             orDefault(config.getInitParameter("tenant-header"), TenantResolver.DEFAULT_HEADER);
+        boolean trustHeader = trust(config.getInitParameter("trust-tenant-header"));
         resolver =
-            "none".equalsIgnoreCase(header)
+            !trustHeader || "none".equalsIgnoreCase(header)
                 ? TenantResolver.attribute(attribute)
                 : TenantResolver.attribute(attribute).orElse(TenantResolver.header(header));
         forbiddenBodies = render(routes);
+        refusals = new Refusals(routes.patterns().values());
       }
       String flagsAttribute =
           orDefault(config.getInitParameter("flags-attribute"), FLAGS_ATTRIBUTE);
@@ -168,6 +174,7 @@ public final class FeatureFlagFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
+    refusals.record(flags, flag, System.nanoTime());
     deny(response, flag);
   }
 
@@ -227,6 +234,23 @@ public final class FeatureFlagFilter implements Filter {
     };
   }
 
+  private static boolean trust(String value) {
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    return switch (value.trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "trust-tenant-header must be true or false: '" + value + "'");
+    };
+  }
+
+  Refusals refusals() {
+    return refusals;
+  }
+
   private static String orDefault(String value, String fallback) {
     return value == null || value.isBlank() ? fallback : value.trim();
   }
@@ -249,6 +273,7 @@ public final class FeatureFlagFilter implements Filter {
     private FeatureFlags flags;
     private final Map<String, String> routes = new LinkedHashMap<>();
     private TenantResolver resolver = TenantResolver.defaults();
+    private boolean trustTenantHeader;
     private int denyStatus = HttpServletResponse.SC_NOT_FOUND;
     private boolean exposeRequestFlags = true;
 
@@ -324,6 +349,20 @@ public final class FeatureFlagFilter implements Filter {
     }
 
     /**
+     * Also reads the tenant from the {@value TenantResolver#DEFAULT_HEADER} header when the
+     * resolver finds none (default false). Turn it on only where something in front of the
+     * application (a gateway) sets that header: any client can send a header, and so claim another
+     * tenant's features.
+     *
+     * @param trust whether to trust the header
+     * @return this builder
+     */
+    public Builder trustTenantHeader(boolean trust) {
+      this.trustTenantHeader = trust;
+      return this;
+    }
+
+    /**
      * Sets the status of a denied request: 404 (default; the route does not exist for the tenant)
      * or 403 (with a problem+json body naming the flag).
      *
@@ -342,6 +381,9 @@ public final class FeatureFlagFilter implements Filter {
      * @return the filter
      */
     public FeatureFlagFilter build() {
+      if (trustTenantHeader) {
+        resolver = resolver.orElse(TenantResolver.header(TenantResolver.DEFAULT_HEADER));
+      }
       return new FeatureFlagFilter(this);
     }
   }

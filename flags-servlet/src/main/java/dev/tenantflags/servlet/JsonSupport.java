@@ -17,6 +17,7 @@ import dev.tenantflags.FlagExport;
 import dev.tenantflags.FlagFields;
 import dev.tenantflags.TenantOverride;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,11 +30,22 @@ import java.util.Map;
  */
 final class JsonSupport {
 
+  /** Request bodies are at most three levels deep (a scope's arrays); 16 leaves room. */
+  static final int MAX_DEPTH = 16;
+
+  /** Digits of one number: a percentage needs 6; 100 is far beyond any legitimate value. */
+  static final int MAX_NUMBER_LENGTH = 100;
+
   static final ObjectMapper MAPPER =
       JsonMapper.builder(
               JsonFactory.builder()
                   .streamReadConstraints(
-                      StreamReadConstraints.builder().maxNestingDepth(64).build())
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_DEPTH)
+                          .maxNumberLength(MAX_NUMBER_LENGTH)
+                          .maxStringLength(RequestBody.MAX_BYTES)
+                          .maxNameLength(1024)
+                          .build())
                   .build())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -61,14 +73,21 @@ final class JsonSupport {
     }
   }
 
-  /** The shape of {@link FlagExport}'s flags. */
+  /** The shape of {@link FlagExport}'s flags, with {@code updatedAt} in epoch milliseconds. */
   static Map<String, Object> flag(Flag flag) {
     return FlagFields.toMap(flag);
   }
 
-  /** The shape of {@link FlagExport}'s overrides. */
+  /** The shape of {@link FlagExport}'s overrides, with {@code updatedAt} in epoch milliseconds. */
   static Map<String, Object> override(TenantOverride o) {
-    return FlagExport.toMap(o);
+    Map<String, Object> m = new LinkedHashMap<>(FlagExport.toMap(o));
+    m.put("updatedAt", millis(o.updatedAt()));
+    return m;
+  }
+
+  /** Every timestamp of the API is epoch milliseconds (SPEC §6), or null. */
+  static Long millis(Instant at) {
+    return at == null ? null : at.toEpochMilli();
   }
 
   static Map<String, Object> environment(Environment e, boolean isDefault) {
@@ -83,7 +102,7 @@ final class JsonSupport {
   static Map<String, Object> audit(AuditEntry e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());
-    m.put("at", e.at().toString());
+    m.put("at", millis(e.at()));
     m.put("actor", e.actor());
     m.put("action", e.action().name());
     m.put("environment", e.environment());

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,7 +51,6 @@ final class RequestBody {
       }
       return empty();
     }
-    checkContentType(request);
     JsonNode root;
     try {
       root = JsonSupport.MAPPER.readTree(bytes);
@@ -74,25 +72,10 @@ final class RequestBody {
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!allowed.contains(name)) {
-        throw Problem.badRequest(name, "unknown field: '" + shorten(name) + "'");
+        throw Problem.badRequest(shorten(name), "unknown field: " + quote(name));
       }
     }
     return new RequestBody((ObjectNode) root);
-  }
-
-  private static void checkContentType(HttpServletRequest request) {
-    String type = request.getContentType();
-    if (type == null) {
-      return;
-    }
-    String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!mime.equals("application/json") && !mime.endsWith("+json")) {
-      throw new Problem(
-          415,
-          "unsupported-media-type",
-          "Unsupported media type",
-          "request body must be application/json: '" + shorten(mime) + "'");
-    }
   }
 
   private static byte[] readBytes(HttpServletRequest request) throws IOException {
@@ -178,7 +161,25 @@ final class RequestBody {
     if (!v.isTextual()) {
       throw new FlagValidationException(field, field + " must be a string");
     }
-    return v.textValue();
+    return text(field, v.textValue());
+  }
+
+  /** Text as SPEC §6 allows it: no control characters but tab and newline. */
+  static String text(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (Character.isISOControl(ch) && ch != '\t' && ch != '\n') {
+        throw new FlagValidationException(
+            field,
+            field
+                + " must not contain control characters (U+"
+                + String.format("%04X", (int) ch)
+                + " at "
+                + i
+                + ")");
+      }
+    }
+    return value;
   }
 
   String requiredString(String field) {
@@ -231,7 +232,7 @@ final class RequestBody {
       if (!item.isTextual()) {
         throw new FlagValidationException(field, field + " must be an array of strings");
       }
-      out.add(item.textValue());
+      out.add(text(field, item.textValue()));
     }
     return out;
   }
@@ -248,7 +249,7 @@ final class RequestBody {
     Map<String, Set<String>> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getKey(), new TreeSet<>(strings(field, e.getValue())));
+      out.put(text(field, e.getKey()), new TreeSet<>(strings(field, e.getValue())));
     }
     return out;
   }
@@ -268,13 +269,23 @@ final class RequestBody {
       if (!e.getValue().isTextual()) {
         throw new FlagValidationException(field, field + " must be an object of strings");
       }
-      out.put(e.getKey(), e.getValue().textValue());
+      out.put(text(field, e.getKey()), text(field, e.getValue().textValue()));
     }
     return out;
   }
 
+  /** At most the first 64 characters of a value, for error messages. */
   static String shorten(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    if (s.length() <= 64) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(63)) ? 63 : 64;
+    return s.substring(0, end) + "…";
+  }
+
+  /** A value quoted for an error message: {@code 'first 64 characters…'}. */
+  static String quote(String s) {
+    return s == null ? "null" : "'" + shorten(s) + "'";
   }
 
   private static String firstLine(String s) {

@@ -3,23 +3,28 @@ package dev.tenantflags.servlet;
 /**
  * What a caller of {@link FlagAdminServlet} may do (SPEC §6).
  *
- * <p>{@link #EVALUATOR} &lt; {@link #VIEWER} &lt; {@link #DEVELOPER} &lt; {@link #ADMIN}: each
- * includes the ones before it. {@link #TENANT_ADMIN} stands apart: it is bound to one tenant (see
- * {@link Caller#tenant()}) and may only read and change what belongs to that tenant.
+ * <p>{@link #EVALUATOR} &lt; {@link #SDK} &lt; {@link #VIEWER} &lt; {@link #DEVELOPER} &lt; {@link
+ * #ADMIN}: each includes the ones before it. {@link #TENANT_ADMIN} stands apart: it is bound to one
+ * tenant (see {@link Caller#tenant()}) and may only read and change what belongs to that tenant.
  *
  * <p>Thread safety: enum constants are immutable.
  */
 public enum Role {
-  /** May evaluate flags ({@code /api/evaluate}) and read {@code /api/status}. */
+  /** May evaluate flags ({@code /api/evaluate}). */
   EVALUATOR(1, "flags-evaluator"),
-  /** May also read flags, overrides, history, audit and environments. */
-  VIEWER(2, "flags-viewer"),
+  /**
+   * May also read an environment's snapshot and change stream (SPEC §10), for server-side SDKs and
+   * relays.
+   */
+  SDK(2, "flags-sdk"),
+  /** May also read flags, overrides, history, audit, usage, status and environments. */
+  VIEWER(3, "flags-viewer"),
   /**
    * May also create and change flags and overrides, and kill flags, in unprotected environments.
    */
-  DEVELOPER(3, "flags-developer"),
+  DEVELOPER(4, "flags-developer"),
   /** May do everything, in every environment, including locked overrides. */
-  ADMIN(4, "flags-admin"),
+  ADMIN(5, "flags-admin"),
   /**
    * May read its own tenant's effective flags and overrides, evaluate for its own tenant, and set
    * or clear its own tenant's override of a {@code tenantEditable} flag when that override is not
@@ -46,8 +51,9 @@ public enum Role {
   }
 
   /**
-   * Tells whether this role includes {@code least} in the EVALUATOR &lt; VIEWER &lt; DEVELOPER &lt;
-   * ADMIN order. {@link #TENANT_ADMIN} includes no role of that order, and only itself.
+   * Tells whether this role includes {@code least} in the EVALUATOR &lt; SDK &lt; VIEWER &lt;
+   * DEVELOPER &lt; ADMIN order. {@link #TENANT_ADMIN} includes no role of that order, and only
+   * itself.
    *
    * @param least the least role an operation needs
    * @return whether this role suffices

@@ -12,7 +12,8 @@ import java.util.Map;
  * <pre>
  * Design note
  *
- * Matching follows the servlet specification's precedence: an exact pattern, then the longest
+ * Matching follows the servlet specification's precedence: an exact pattern (which also matches the
+ * same path with one trailing slash, as many routers serve both), then the longest
  * "/prefix/*" pattern (which also matches "/prefix" itself; "/*" matches everything), then a "*.ext"
  * pattern. The path is the concatenation of two strings (servlet path and path info) that are never
  * actually concatenated: one left-to-right walk computes String.hashCode() of every prefix that ends
@@ -145,6 +146,8 @@ final class RouteTable {
     int len = b == null ? alen : alen + b.length();
     String best = null;
     int h = 0;
+    int beforeLast = 0;
+    char last = 0;
     for (int i = 0; i < len; i++) {
       char c = i < alen ? a.charAt(i) : b.charAt(i - alen);
       if (c == '/' && prefix.size > 0) {
@@ -153,10 +156,16 @@ final class RouteTable {
           best = f;
         }
       }
+      beforeLast = h;
+      last = c;
       h = 31 * h + c;
     }
     if (exact.size > 0) {
       String f = exact.find(h, len, a, b);
+      if (f == null && last == '/' && len > 1) {
+        // SPEC §5: an exact pattern also matches its twin with one trailing slash.
+        f = exact.find(beforeLast, len - 1, a, b);
+      }
       if (f != null) {
         return f;
       }

@@ -8,9 +8,8 @@ import java.util.Objects;
  * Finds the tenant a request acts for, so {@link FeatureFlagFilter} can evaluate its flag.
  *
  * <p>The default ({@link #defaults()}) reads the request attribute {@value #DEFAULT_ATTRIBUTE} that
- * the application's own authentication sets (a {@link TenantKey}, or a {@code String} tenant id),
- * then the {@value #DEFAULT_HEADER} header. Resolving from an API key the application already
- * authenticated is a one-liner:
+ * the application's own authentication sets (a {@link TenantKey}, or a {@code String} tenant id).
+ * Resolving from an API key the application already authenticated is a one-liner:
  *
  * <pre>{@code
  * TenantResolver byApiKey = request -> {
@@ -34,7 +33,7 @@ public interface TenantResolver {
    */
   String DEFAULT_ATTRIBUTE = "dev.tenantflags.tenant";
 
-  /** The header the default resolver reads second. */
+  /** The header read when the filter trusts it (opt-in). */
   String DEFAULT_HEADER = "X-Tenant-Id";
 
   /**
@@ -61,13 +60,14 @@ public interface TenantResolver {
   }
 
   /**
-   * Returns the default resolver: the {@value #DEFAULT_ATTRIBUTE} attribute, then the {@value
-   * #DEFAULT_HEADER} header.
+   * Returns the default resolver: the {@value #DEFAULT_ATTRIBUTE} request attribute only. The
+   * {@value #DEFAULT_HEADER} header is opt-in ({@link FeatureFlagFilter.Builder#trustTenantHeader},
+   * init-parameter {@code trust-tenant-header}), because any client can send a header.
    *
    * @return the resolver
    */
   static TenantResolver defaults() {
-    return attribute(DEFAULT_ATTRIBUTE).orElse(header(DEFAULT_HEADER));
+    return attribute(DEFAULT_ATTRIBUTE);
   }
 
   /**

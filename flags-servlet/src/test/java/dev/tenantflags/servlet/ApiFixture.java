@@ -23,6 +23,7 @@ final class ApiFixture implements AutoCloseable {
   static final Map<String, String> TOKENS =
       Map.of(
           "EVALUATOR", "evaluator-token-0123456789",
+          "SDK", "sdk-token-0123456789abcdef",
           "VIEWER", "viewer-token-0123456789abc",
           "DEVELOPER", "developer-token-0123456789",
           "ADMIN", "admin-token-0123456789abcde",
@@ -34,6 +35,8 @@ final class ApiFixture implements AutoCloseable {
       Map.of(
           "EVALUATOR",
           "eve-evaluator",
+          "SDK",
+          "sam-sdk",
           "VIEWER",
           "vic-viewer",
           "DEVELOPER",
@@ -45,14 +48,20 @@ final class ApiFixture implements AutoCloseable {
           "TA_GLOBEX",
           "globex-admin");
 
-  final FlagStore store = TestStores.newStore();
+  final FlagStore store;
   final FeatureFlags flags;
   final BearerTokenAuthenticator authenticator;
   final TestServer server;
   final String apiPrefix;
 
   ApiFixture(String apiPrefix, boolean strictUris) {
+    this(apiPrefix, strictUris, TestStores.newStore());
+  }
+
+  /** A fixture on a given store (e.g. an in-memory one, for SPI parts SQLite lacks). */
+  ApiFixture(String apiPrefix, boolean strictUris, FlagStore store) {
     this.apiPrefix = apiPrefix;
+    this.store = store;
     flags =
         FeatureFlags.builder()
             .store(store)
@@ -63,6 +72,7 @@ final class ApiFixture implements AutoCloseable {
     authenticator =
         BearerTokenAuthenticator.builder()
             .token(NAMES.get("EVALUATOR"), Role.EVALUATOR, null, TOKENS.get("EVALUATOR"))
+            .token(NAMES.get("SDK"), Role.SDK, null, TOKENS.get("SDK"))
             .token(NAMES.get("VIEWER"), Role.VIEWER, null, TOKENS.get("VIEWER"))
             .token(NAMES.get("DEVELOPER"), Role.DEVELOPER, null, TOKENS.get("DEVELOPER"))
             .token(NAMES.get("ADMIN"), Role.ADMIN, null, TOKENS.get("ADMIN"))
@@ -99,7 +109,12 @@ final class ApiFixture implements AutoCloseable {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    if (body != null) {
+    boolean typed = false;
+    for (int i = 0; i < headers.length; i += 2) {
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (!typed && (body != null || !method.equals("GET"))) {
+      // SPEC §6: every change carries the JSON content type, even with no body.
       b.header("Content-Type", "application/json");
     }
     b.method(

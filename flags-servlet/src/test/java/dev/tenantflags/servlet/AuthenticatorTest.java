@@ -103,7 +103,8 @@ final class AuthenticatorTest {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(fx.server.uri("/api" + path))
             .header("Authorization", "Bearer " + token);
-    if (body != null) {
+    if (body != null || !method.equals("GET")) {
+      // SPEC §6: every change carries the JSON content type, even with no body.
       b.header("Content-Type", "application/json");
     }
     return fx.send(
@@ -124,7 +125,8 @@ final class AuthenticatorTest {
     if (tenant != null) {
       b.header("X-Test-Tenant", tenant);
     }
-    if (body != null) {
+    if (body != null || !method.equals("GET")) {
+      // SPEC §6: every change carries the JSON content type, even with no body.
       b.header("Content-Type", "application/json");
     }
     return fx.send(

@@ -68,11 +68,13 @@ final class FeatureFlagFilterTest {
             .route("/api/v1/disputes/export/*", "dispute_export")
             .route("/api/v1/never/*", "never_created")
             .tenantResolver(TenantResolver.defaults())
+            .trustTenantHeader(true)
             .build();
     FeatureFlagFilter forbidding =
         FeatureFlagFilter.builder()
             .flags(fx.flags)
             .route("/strict/kyc/*", "kyc_tiers")
+            .trustTenantHeader(true)
             .denyStatus(403)
             .build();
     fx.server

@@ -42,6 +42,7 @@ final class InitParameterConfigTest {
     FilterHolder filter = new FilterHolder(FeatureFlagFilter.class);
     filter.setInitParameter("routes", "/app/kyc/* = kyc_tiers\n/app/other/* = other_flag");
     filter.setInitParameter("deny-status", "403");
+    filter.setInitParameter("trust-tenant-header", "true");
     filter.setInitParameter("tenant-header", "X-Customer");
     filter.setAsyncSupported(true);
     context.addFilter(filter, "/app/*", EnumSet.of(DispatcherType.REQUEST));

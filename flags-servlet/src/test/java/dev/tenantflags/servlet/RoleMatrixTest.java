@@ -38,18 +38,20 @@ final class RoleMatrixTest {
   record Endpoint(
       String name, String method, String path, String body, Setup setup, String expected) {}
 
+  // SPEC revision 2: /status needs VIEWER; a TENANT_ADMIN may list environments and set or clear
+  // its own tenant's override of a tenantEditable flag in a protected environment.
   // Expected statuses in caller order EVALUATOR VIEWER DEVELOPER ADMIN TA_OWN TA_OTHER; NONE and
   // WRONG are 401.
   private static final List<Endpoint> ENDPOINTS =
       List.of(
-          new Endpoint("status", "GET", "/status", null, Setup.NONE, "200 200 200 200 200 200"),
+          new Endpoint("status", "GET", "/status", null, Setup.NONE, "403 200 200 200 403 403"),
           new Endpoint(
               "list environments",
               "GET",
               "/environments",
               null,
               Setup.NONE,
-              "403 200 200 200 403 403"),
+              "403 200 200 200 200 200"),
           new Endpoint(
               "create environment",
               "POST",
@@ -178,14 +180,14 @@ final class RoleMatrixTest {
               "/flags/{k}/overrides/acme?env=production",
               "{\"enabled\":true}",
               Setup.PROD_FLAG,
-              "403 403 403 200 403 404"),
+              "403 403 403 200 200 404"),
           new Endpoint(
               "delete override in production",
               "DELETE",
               "/flags/{k}/overrides/acme?env=production",
               null,
               Setup.PROD_FLAG,
-              "403 403 403 204 403 404"),
+              "403 403 403 204 204 404"),
           new Endpoint(
               "read flag in production",
               "GET",

@@ -32,6 +32,10 @@ final class RouteTableTest {
         "/api/v1/disputes/export/special/x, null, dispute_export",
         "/exact, null, exact_flag",
         "/exact/more, null, everything",
+        "/exact/, null, exact_flag",
+        "/exa, ct/, exact_flag",
+        "/exact//, null, everything",
+        "/api/v1/disputes/export/special/, null, special_export",
         "/, null, everything",
         "/report.csv, null, everything"
       })

@@ -1,6 +1,6 @@
 // The audit log view, and the rendering of audit entries shared with a flag's history.
 import { api } from './api.js';
-import { h, replace, when, showError } from './dom.js';
+import { h, replace, when, isoOf, showError } from './dom.js';
 
 const ACTION_WORDS = {
   FLAG_CREATED: 'created the flag',
@@ -12,6 +12,8 @@ const ACTION_WORDS = {
   OVERRIDE_CLEARED: 'cleared an override',
   ENVIRONMENT_CREATED: 'created the environment',
   ENVIRONMENT_DELETED: 'deleted the environment',
+  TOKEN_CREATED: 'created an API token',
+  TOKEN_REVOKED: 'revoked an API token',
 };
 
 function parse(json) {
@@ -59,7 +61,7 @@ export function entryItem(entry, { showFlag = true } = {}) {
   const lines = differences(entry);
   return h('li', { class: 'history-entry', 'data-action': entry.action },
     h('div', { class: 'history-head' },
-      h('time', { datetime: entry.at, text: when(entry.at) }),
+      h('time', { datetime: isoOf(entry.at), text: when(entry.at) }),
       ' ',
       h('strong', { text: entry.actor }),
       ` ${ACTION_WORDS[entry.action] || entry.action}`,

@@ -50,11 +50,11 @@ export function replace(el, ...children) {
   return el;
 }
 
-/** Formats an ISO instant for people: local date and time to the minute. */
-export function when(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
+/** Formats an instant (epoch milliseconds, or ISO-8601) for people: local date and time to the minute. */
+export function when(at) {
+  if (at === null || at === undefined || at === '') return '';
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return String(at);
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
@@ -81,11 +81,29 @@ export function tagBadges(tags) {
 // ---- page-wide messages and confirmation ---------------------------------------------------------
 
 
-/** Shows an error in plain words in the alert bar and, when the problem names a field, marks it. */
-export function showError(error, fieldInputs = {}) {
-  const { message, field } = plainWords(error);
+/** The instant as an ISO string for a <time datetime>. */
+export function isoOf(at) {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+let alertAction = null;
+/**
+ * Shows an error in plain words in the alert bar and, when the problem names a field, marks it.
+ * onReload: what the alert's Reload button does when the error is a stale version (412).
+ */
+export function showError(error, fieldInputs = {}, onReload = null) {
+  const { message, field, reload } = plainWords(error);
   const bar = document.getElementById('alert');
   document.getElementById('alert-text').textContent = message;
+  const action = document.getElementById('alert-action');
+  if (alertAction) action.removeEventListener('click', alertAction);
+  alertAction = null;
+  action.hidden = !(reload && onReload);
+  if (reload && onReload) {
+    alertAction = () => { clearError(); onReload(); };
+    action.addEventListener('click', alertAction);
+  }
   bar.hidden = false;
   for (const input of Object.values(fieldInputs)) if (input) input.removeAttribute('aria-invalid');
   if (field && fieldInputs[field]) {
@@ -110,11 +128,19 @@ export function notice(message) {
   noticeTimer = setTimeout(() => el.classList.remove('visible'), 4000);
 }
 
-/** Asks for confirmation in a modal dialog; resolves to {ok, comment}. */
-export function confirmAction(text, okLabel) {
+/**
+ * Asks for confirmation, with an optional "why", in a modal dialog; resolves to {ok, comment}.
+ * danger: whether the confirming button is styled as destructive; warning: an extra line.
+ */
+export function confirmAction(text, okLabel, { danger = true, warning = null } = {}) {
   const dialog = document.getElementById('confirm-dialog');
   document.getElementById('confirm-text').textContent = text;
-  document.getElementById('confirm-ok').textContent = okLabel;
+  const ok = document.getElementById('confirm-ok');
+  ok.textContent = okLabel;
+  ok.className = danger ? 'button-danger' : 'button-primary';
+  const warn = document.getElementById('confirm-warning');
+  warn.textContent = warning || '';
+  warn.hidden = !warning;
   const comment = document.getElementById('confirm-comment');
   comment.value = '';
   return new Promise((resolve) => {

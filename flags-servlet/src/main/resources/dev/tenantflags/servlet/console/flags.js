@@ -1,8 +1,10 @@
 // The flag list and the flag detail panel.
-import { api, session } from './api.js';
+import { api, access, session } from './api.js';
 import { h, replace, uid, when, statePill, tagBadges, showError, clearError, notice, confirmAction } from './dom.js';
 import { bucket } from './bucketing.js';
 import { entryItem } from './audit.js';
+import { overridesSection, loadWhoHasIt } from './overrides.js';
+import { sparkline, usageChart, forEachUsage } from './usage.js';
 
 const STATES = ['OFF', 'ON', 'TARGETED', 'ROLLOUT'];
 const EDITABLE = ['description', 'module', 'state', 'rolloutPercent', 'rolloutSalt', 'scope', 'prerequisites', 'tenantEditable', 'tags'];
@@ -10,6 +12,7 @@ const EDITABLE = ['description', 'module', 'state', 'rolloutPercent', 'rolloutSa
 let allFlags = [];
 let selected = null; // {flag, version, draft, overrides, history}
 let knownTenants = new Set();
+const usageByKey = new Map();
 
 // ---- list -----------------------------------------------------------------------------------------
 
@@ -18,6 +21,7 @@ export function init() {
   document.getElementById('flag-module').addEventListener('change', renderList);
   document.getElementById('flag-tag').addEventListener('change', renderList);
   document.getElementById('flag-archived').addEventListener('change', () => loadList());
+  document.getElementById('flag-stale').addEventListener('change', renderList);
   document.getElementById('new-flag').addEventListener('click', openNewFlag);
   document.getElementById('new-flag-form').addEventListener('submit', createFlag);
   document.getElementById('new-flag-cancel').addEventListener('click', () => document.getElementById('new-flag-dialog').close());
@@ -30,6 +34,7 @@ export function activate() {
 export function environmentChanged() {
   selected = null;
   knownTenants = new Set();
+  usageByKey.clear();
   document.getElementById('flag-detail').hidden = true;
 }
 
@@ -39,10 +44,48 @@ async function loadList() {
     allFlags = await api.flags(archived ? { archived: 'all' } : {});
     fillFilter('flag-module', 'All modules', allFlags.map((f) => f.module).filter(Boolean));
     fillFilter('flag-tag', 'All tags', allFlags.flatMap((f) => f.tags || []));
+    const newFlag = document.getElementById('new-flag');
+    const denied = access.denied('DEVELOPER');
+    newFlag.disabled = Boolean(denied);
+    newFlag.title = denied || '';
+    const deniedLine = document.getElementById('flags-denied');
+    deniedLine.textContent = denied || '';
+    deniedLine.hidden = !denied;
     renderList();
   } catch (e) {
     showError(e);
+    return;
   }
+  loadUnreadable();
+  loadUsage();
+}
+
+/** Rows the server could not read (SPEC §4), from /api/status, named so an ADMIN can repair them. */
+async function loadUnreadable() {
+  const banner = document.getElementById('unreadable');
+  try {
+    const status = await api.status();
+    const rows = (status && status.unreadable) || [];
+    banner.hidden = rows.length === 0;
+    replace(banner,
+      h('strong', { text: `${rows.length} stored row${rows.length === 1 ? '' : 's'} could not be read. ` }),
+      'They keep their last good definition (or the caller\'s default) until an ADMIN replaces or archives them:',
+      h('ul', {}, rows.map((r) => h('li', {},
+        h('code', { text: r.flagKey || '?' }), r.tenantId ? [' for ', h('code', { text: r.tenantId })] : null,
+        ` (${String(r.kind || 'row').toLowerCase()}): ${r.problem || 'unreadable'}`))));
+  } catch (e) {
+    banner.hidden = true;
+  }
+}
+
+/** Fetches each listed flag's 7-day usage for the sparklines, a few at a time. */
+async function loadUsage() {
+  const keys = allFlags.map((f) => f.key).filter((k) => !usageByKey.has(k)).slice(0, 200);
+  await forEachUsage(keys, (k) => api.usage(k), (key, usage) => {
+    usageByKey.set(key, usage);
+    const cell = document.querySelector(`#flag-rows tr[data-flag="${CSS.escape(key)}"] .col-usage`);
+    if (cell && usage) replace(cell, sparkline(usage));
+  });
 }
 
 function fillFilter(id, allLabel, values) {
@@ -74,7 +117,9 @@ function renderList() {
   const module = document.getElementById('flag-module').value;
   const tag = document.getElementById('flag-tag').value;
   const archived = document.getElementById('flag-archived').checked;
+  const staleOnly = document.getElementById('flag-stale').checked;
   const shown = allFlags.filter((f) => (archived || !f.archived)
+    && (!staleOnly || f.stale)
     && (!module || f.module === module)
     && (!tag || (f.tags || []).includes(tag))
     && (!q || f.key.toLowerCase().includes(q) || (f.description || '').toLowerCase().includes(q)));
@@ -84,11 +129,19 @@ function renderList() {
       h('button', { type: 'button', class: 'link flag-open', 'aria-label': `Open flag ${f.key}`, onclick: () => openFlag(f.key) },
         h('code', { text: f.key })),
       ' ', tagBadges(f.tags), f.archived ? h('span', { class: 'badge', text: 'archived' }) : null,
+      f.stale ? h('span', { class: 'badge badge-stale', title: staleWords(f), text: 'stale' }) : null,
       f.description ? h('div', { class: 'muted desc', text: f.description }) : null),
-    h('td', { text: f.module || '' }),
+    h('td', { class: 'col-module', text: f.module || '' }),
     h('td', {}, statePill(f.state)),
-    h('td', { class: 'scope-summary', text: scopeSummary(f) }))));
+    h('td', { class: 'scope-summary col-who', text: scopeSummary(f) }),
+    h('td', { class: 'col-usage' }, usageByKey.get(f.key) ? sparkline(usageByKey.get(f.key)) : h('span', { class: 'muted', text: '—' })))));
   document.getElementById('flag-empty').hidden = shown.length > 0;
+}
+
+function staleWords(f) {
+  return f.lastEvaluatedAt
+    ? `Last evaluated ${when(f.lastEvaluatedAt)}: a candidate for removal from the code.`
+    : 'Not evaluated for the stale period: a candidate for removal from the code.';
 }
 
 // ---- create --------------------------------------------------------------------------------------
@@ -177,9 +230,39 @@ function markDirty() {
   document.getElementById('detail-dirty').hidden = !dirty;
 }
 
+/** Why the detail is read-only for this caller (archived, role, protected environment), or null. */
+function readOnlyReason(flag) {
+  if (flag.archived) return 'Archived: read-only. It evaluates to false for every tenant and keeps its history; restore it to edit it.';
+  return access.denied('DEVELOPER');
+}
+
+/** Warnings where the flag as drafted can have no effect. */
+function effectWarnings(draft) {
+  const out = [];
+  for (const p of draft.prerequisites || []) {
+    const pf = allFlags.find((f) => f.key === p);
+    if (!pf) out.push(`Prerequisite ${p} does not exist here, so this flag is off for every tenant.`);
+    else if (pf.archived) out.push(`Prerequisite ${p} is archived, so this flag is off for every tenant.`);
+    else if (pf.state === 'OFF') out.push(`Prerequisite ${p} is OFF for everyone, so this flag is off for every tenant whatever its own state.`);
+  }
+  const scopeEmpty = !Object.values(draft.scope || {}).some((v) => v && v.length);
+  if (draft.state === 'TARGETED' && scopeEmpty && !(selected.overrides || []).some((o) => o.enabled)) {
+    out.push('TARGETED with an empty scope and no override switched on matches nobody.');
+  }
+  if (draft.state === 'ROLLOUT' && !draft.rolloutPercent) out.push('A 0 % rollout reaches nobody (overrides still apply).');
+  return out;
+}
+
+function renderWarnings() {
+  const box = document.getElementById('effect-warnings');
+  if (!box || !selected) return;
+  replace(box, effectWarnings(selected.draft).map((w) => h('p', { class: 'warning', text: w })));
+}
+
 function renderDetail() {
   const pane = document.getElementById('flag-detail');
   const { flag, draft } = selected;
+  const readOnly = readOnlyReason(flag);
   const ids = { desc: uid('desc'), module: uid('module'), salt: uid('salt'), comment: uid('comment') };
   const inputs = {};
 
@@ -195,7 +278,7 @@ function renderDetail() {
       const id = `detail-state-${s}`;
       return [
         h('input', { type: 'radio', name: 'flag-state', id, value: s, checked: draft.state === s,
-          onchange: () => { draft.state = s; markDirty(); updateRolloutEnabled(); } }),
+          onchange: () => { draft.state = s; markDirty(); updateRolloutEnabled(); renderWarnings(); } }),
         h('label', { for: id, class: `seg seg-${s.toLowerCase()}`, text: s }),
       ];
     }));
@@ -213,6 +296,7 @@ function renderDetail() {
     range.value = clamped;
     if (!fromNumber) number.value = clamped;
     updatePreview();
+    renderWarnings();
     markDirty();
   }
   const salt = h('input', { id: ids.salt, value: draft.rolloutSalt || '', placeholder: flag.key,
@@ -226,6 +310,9 @@ function renderDetail() {
     onclick: () => saveFlag(comment.value.trim(), inputs) }, 'Save changes');
   const discard = h('button', { type: 'button', id: 'detail-discard', class: 'button-quiet', disabled: true,
     onclick: () => { selected.draft = structuredClone(selected.flag); renderDetail(); } }, 'Discard');
+  const killDenied = flag.archived ? 'Archived flags are off already.' : access.denied('DEVELOPER');
+  const archiveDenied = access.denied('ADMIN');
+  const editable = !readOnly;
 
   replace(pane,
     h('div', { class: 'detail-head' },
@@ -233,16 +320,27 @@ function renderDetail() {
         h('h2', { id: 'detail-title' }, h('code', { text: flag.key })),
         h('div', { class: 'muted' }, `version ${flag.version}`, flag.updatedBy ? ` · changed by ${flag.updatedBy}` : '',
           flag.updatedAt ? ` · ${when(flag.updatedAt)}` : '', ' ', tagBadges(flag.tags),
-          flag.archived ? h('span', { class: 'badge', text: 'archived' }) : null)),
+          flag.archived ? h('span', { class: 'badge', text: 'archived' }) : null,
+          flag.stale ? h('span', { class: 'badge badge-stale', text: 'stale' }) : null)),
       h('button', { type: 'button', class: 'button-quiet', 'aria-label': 'Close flag details',
         onclick: () => { selected = null; pane.hidden = true; renderList(); } }, '×')),
 
-    h('div', { class: 'kill-row' },
-      h('button', { type: 'button', id: 'detail-kill', class: 'button-danger', disabled: flag.state === 'OFF',
-        onclick: killFlag }, 'Kill switch'),
-      h('span', { class: 'muted', text: flag.state === 'OFF' ? 'The flag is off for everyone.' : 'Turns the flag off for everyone at once, overrides included.' })),
+    readOnly ? h('div', { id: 'detail-readonly', class: `banner ${flag.archived ? 'banner-archived' : 'banner-warn'}`, role: 'note' },
+      h('p', { text: readOnly }),
+      flag.archived ? h('button', { type: 'button', id: 'detail-restore', class: 'button-primary', disabled: Boolean(archiveDenied),
+        title: archiveDenied || null, onclick: restoreFlag }, 'Restore') : null,
+      flag.archived && archiveDenied ? h('p', { class: 'denied', text: archiveDenied }) : null) : null,
 
-    h('fieldset', { class: 'group' },
+    flag.archived ? null : h('div', { class: 'kill-row' },
+      h('button', { type: 'button', id: 'detail-kill', class: 'button-danger', disabled: flag.state === 'OFF' || Boolean(killDenied),
+        title: killDenied || null, onclick: killFlag }, 'Kill switch'),
+      h('span', { class: 'muted', text: flag.state === 'OFF' ? 'The flag is off for everyone.' : 'Turns the flag off for everyone at once, overrides included.' }),
+      h('button', { type: 'button', id: 'detail-archive', class: 'button-quiet', disabled: Boolean(archiveDenied),
+        title: archiveDenied || 'Archive: soft delete; it evaluates to false and keeps its history', onclick: archiveFlag }, 'Archive')),
+
+    h('div', { id: 'effect-warnings', 'aria-live': 'polite' }),
+
+    h('fieldset', { class: 'group', disabled: !editable },
       h('legend', { id: 'state-legend', text: 'State' }),
       segmented,
       h('div', { id: 'rollout-box', class: 'rollout' },
@@ -253,12 +351,12 @@ function renderDetail() {
         salt,
         h('small', { text: 'Flags sharing a salt roll out to the same tenants. Empty means the flag key.' }))),
 
-    h('fieldset', { class: 'group' },
+    h('fieldset', { class: 'group', disabled: !editable },
       h('legend', { text: 'Who it applies to (scope)' }),
       h('p', { class: 'muted', text: 'TARGETED: tenants matching every attribute below. ROLLOUT: the percentage of those (everyone when empty).' }),
       h('div', { id: 'scope-editors' })),
 
-    h('fieldset', { class: 'group' },
+    h('fieldset', { class: 'group', disabled: !editable },
       h('legend', { text: 'Description and labels' }),
       h('label', { for: ids.desc, text: 'Description' }), description,
       h('label', { for: ids.module, text: 'Module' }), moduleInput,
@@ -269,22 +367,27 @@ function renderDetail() {
           onchange: (e) => { draft.tenantEditable = e.target.checked; markDirty(); } }),
         ' Tenant admins may set their own override')),
 
-    h('fieldset', { class: 'group' },
+    h('fieldset', { class: 'group', disabled: !editable },
       h('legend', { text: 'Prerequisites' }),
       h('p', { class: 'muted', text: 'All of these must be on for a tenant before this flag can be.' }),
       chipEditor({ label: 'Flags this one needs', values: draft.prerequisites || [], id: 'prereq',
         suggestions: allFlags.map((f) => f.key).filter((k) => k !== flag.key),
-        onChange: (v) => { draft.prerequisites = v; markDirty(); } })),
+        onChange: (v) => { draft.prerequisites = v; markDirty(); renderWarnings(); } })),
 
-    h('div', { class: 'save-row' },
+    editable ? h('div', { class: 'save-row' },
       h('label', { for: ids.comment, text: 'Why' }), comment,
       h('div', { class: 'buttons' }, save, discard,
-        h('span', { id: 'detail-dirty', class: 'muted', hidden: true, text: 'Unsaved changes' }))),
+        h('span', { id: 'detail-dirty', class: 'muted', hidden: true, text: 'Unsaved changes' }))) : null,
 
-    h('section', { class: 'group', 'aria-labelledby': 'overrides-title' },
-      h('h3', { id: 'overrides-title', text: 'Tenant overrides' }),
-      h('div', { id: 'override-list' }),
-      overrideForm()),
+    overridesSection({ flag, overrides: selected.overrides, readOnly, refresh, switchToTargeted }),
+
+    h('section', { class: 'group', 'aria-labelledby': 'who-title' },
+      h('h3', { id: 'who-title', text: 'Which tenants have it' }),
+      h('div', { id: 'who-has-it' }, h('p', { class: 'muted', text: 'Loading…' }))),
+
+    h('section', { class: 'group', 'aria-labelledby': 'usage-title' },
+      h('h3', { id: 'usage-title', text: 'Usage, last 7 days' }),
+      h('div', { id: 'usage-box' }, h('p', { class: 'muted', text: 'Loading…' }))),
 
     h('section', { class: 'group', 'aria-labelledby': 'history-title' },
       h('h3', { id: 'history-title', text: 'History' }),
@@ -292,10 +395,30 @@ function renderDetail() {
         selected.history.map((e) => entryItem(e, { showFlag: false })))));
 
   renderScopeEditors();
-  renderOverrides();
   updateRolloutEnabled();
   updatePreview();
+  renderWarnings();
   pane.hidden = false;
+  loadDetailExtras(flag.key);
+}
+
+/** The detail's slower parts: who has it (its rollout estimate feeds the preview) and usage. */
+async function loadDetailExtras(key) {
+  const who = document.getElementById('who-has-it');
+  const data = await loadWhoHasIt(key, who);
+  if (!selected || selected.flag.key !== key) return;
+  if (data) {
+    for (const o of data.overrides || []) knownTenants.add(o.tenant);
+    selected.serverRollout = data.rollout;
+    updatePreview();
+  }
+  const box = document.getElementById('usage-box');
+  try {
+    const usage = await api.usage(key);
+    if (selected && selected.flag.key === key) replace(box, usageChart(usage));
+  } catch (e) {
+    replace(box, h('p', { class: 'muted', text: 'Usage could not be loaded.' }));
+  }
 }
 
 function renderScopeEditors() {
@@ -369,7 +492,11 @@ function updateRolloutEnabled() {
   if (box) box.classList.toggle('inactive', selected.draft.state !== 'ROLLOUT');
 }
 
-/** The live "≈N of M tenants" preview, computed with SPEC §3 bucketing in the browser. */
+/**
+ * The live "≈N of M known tenants" preview, computed with SPEC §3 bucketing in the browser. Overrides
+ * win over the rollout, so tenants with one count by its value; what the console cannot know
+ * (tenants never seen, attribute values) is said, not guessed.
+ */
 function updatePreview() {
   const out = document.getElementById('rollout-preview');
   if (!out || !selected) return;
@@ -379,16 +506,30 @@ function updatePreview() {
   const scope = draft.scope || {};
   const tenantAxis = scope.tenant && scope.tenant.length ? new Set(scope.tenant) : null;
   const otherAxes = Object.keys(scope).filter((a) => a !== 'tenant' && scope[a] && scope[a].length);
+  const overrides = new Map((selected.overrides || []).map((o) => [o.tenantId, o.enabled]));
   const tenants = [...knownTenants];
-  const candidates = tenantAxis ? tenants.filter((t) => tenantAxis.has(t)) : tenants;
-  const inside = candidates.filter((t) => bucket(t, salt) < basisPoints);
   if (tenants.length === 0) {
     out.textContent = 'No tenants known yet: the preview counts tenants seen in overrides and the audit log.';
     return;
   }
-  let text = `≈${inside.length} of ${tenants.length} known tenants would be in the rollout`;
-  if (otherAxes.length) text += ` (before the ${otherAxes.join(', ')} conditions, which the console cannot check)`;
-  out.textContent = `${text}.`;
+  let byOverride = 0;
+  const inside = tenants.filter((t) => {
+    if (overrides.has(t)) {
+      if (overrides.get(t)) byOverride += 1;
+      return overrides.get(t);
+    }
+    return (!tenantAxis || tenantAxis.has(t)) && bucket(t, salt) < basisPoints;
+  });
+  const onOverrides = [...overrides.values()].filter(Boolean).length;
+  const offOverrides = overrides.size - onOverrides;
+  const main = `≈${inside.length} of ${tenants.length} known tenants would be in the rollout.`;
+  let more = '';
+  if (overrides.size) {
+    more += ` Overrides win over the rollout: ${onOverrides} on (${byOverride} of them counted above), ${offOverrides} off.`;
+  }
+  if (otherAxes.length) more += ` Not checked: the ${otherAxes.join(', ')} condition${otherAxes.length > 1 ? 's' : ''}, since the console does not know tenants' attributes.`;
+  more += ' Tenants never seen in an override or the audit log are not counted.';
+  replace(out, h('strong', { text: main }), h('span', { class: 'preview-more', text: more }));
   out.title = inside.slice(0, 20).join(', ');
 }
 
@@ -401,7 +542,7 @@ async function saveFlag(comment, inputs) {
     notice(`Saved ${selected.flag.key}${saved && saved.version ? ` (version ${saved.version})` : ''}.`);
     await refresh();
   } catch (e) {
-    showError(e, inputs);
+    showError(e, inputs, () => refresh());
   }
 }
 
@@ -426,60 +567,45 @@ async function refresh() {
   await openFlag(key);
 }
 
-// ---- overrides -------------------------------------------------------------------------------------
-
-function renderOverrides() {
-  const box = document.getElementById('override-list');
-  const { overrides } = selected;
-  if (!overrides.length) {
-    replace(box, h('p', { class: 'muted', text: 'No tenant has an override.' }));
-    return;
-  }
-  replace(box, h('table', { class: 'override-table' },
-    h('thead', {}, h('tr', {}, ['Tenant', 'Value', 'Locked', 'Note', ''].map((t) => h('th', { scope: 'col', text: t })))),
-    h('tbody', {}, overrides.map((o) => h('tr', { 'data-tenant': o.tenantId },
-      h('td', {}, h('code', { text: o.tenantId })),
-      h('td', {}, h('span', { class: `onoff ${o.enabled ? 'on' : 'off'}`, text: o.enabled ? 'ON' : 'OFF' })),
-      h('td', { text: o.locked ? 'locked' : '' }),
-      h('td', { class: 'muted', text: o.note || '' }),
-      h('td', {}, h('button', { type: 'button', class: 'button-quiet', 'aria-label': `Clear override for ${o.tenantId}`,
-        onclick: () => clearOverride(o.tenantId) }, 'Clear')))))));
-}
-
-function overrideForm() {
-  const tenantId = 'override-tenant';
-  return h('form', { class: 'override-form', id: 'override-form', onsubmit: setOverride },
-    h('div', {}, h('label', { for: tenantId, text: 'Tenant' }),
-      h('input', { id: tenantId, required: true, spellcheck: 'false', list: 'known-tenants', maxlength: 256 })),
-    h('div', {}, h('label', { for: 'override-enabled', text: 'Value' }),
-      h('select', { id: 'override-enabled' }, h('option', { value: 'true', text: 'On' }), h('option', { value: 'false', text: 'Off' }))),
-    h('div', {}, h('label', { for: 'override-note', text: 'Note' }), h('input', { id: 'override-note', maxlength: 1000 })),
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'override-locked' }), ' Lock'),
-    h('button', { type: 'submit', id: 'override-add', class: 'button-primary' }, 'Set override'));
-}
-
-async function setOverride(event) {
-  event.preventDefault();
-  const tenant = document.getElementById('override-tenant').value.trim();
-  if (!tenant) return;
-  const body = { enabled: document.getElementById('override-enabled').value === 'true',
-    locked: document.getElementById('override-locked').checked };
-  const note = document.getElementById('override-note').value.trim();
-  if (note) body.note = note;
+/** From the override warning: make an OFF flag TARGETED, so overrides that are on take effect. */
+async function switchToTargeted() {
+  const { flag, version } = selected;
+  const { ok, comment } = await confirmAction(
+    `Switch ${flag.key} to TARGETED? Tenants whose override is on get it, and tenants its scope names; everyone else stays off.`,
+    'Switch to TARGETED', { danger: false });
+  if (!ok) return;
   try {
-    await api.setOverride(selected.flag.key, tenant, body);
-    knownTenants.add(tenant);
-    notice(`Override set for ${tenant}.`);
+    await api.patchFlag(flag.key, version, { state: 'TARGETED', ...(comment ? { comment } : {}) });
+    notice(`${flag.key} is TARGETED now.`);
     await refresh();
   } catch (e) {
-    showError(e, { tenant: document.getElementById('override-tenant'), note: document.getElementById('override-note') });
+    showError(e, {}, () => refresh());
   }
 }
 
-async function clearOverride(tenant) {
+async function archiveFlag() {
+  const key = selected.flag.key;
+  const { ok, comment } = await confirmAction(
+    `Archive ${key}? It evaluates to false for every tenant in ${session.env || 'this environment'} and becomes read-only; its history stays, and it can be restored.`,
+    'Archive');
+  if (!ok) return;
   try {
-    await api.clearOverride(selected.flag.key, tenant);
-    notice(`Override cleared for ${tenant}.`);
+    await api.archive(key, comment || undefined);
+    document.getElementById('flag-archived').checked = true;
+    notice(`${key} is archived.`);
+    await refresh();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function restoreFlag() {
+  const key = selected.flag.key;
+  const { ok, comment } = await confirmAction(`Restore ${key}? It evaluates by its rules again.`, 'Restore', { danger: false });
+  if (!ok) return;
+  try {
+    await api.restore(key, comment || undefined);
+    notice(`${key} is restored.`);
     await refresh();
   } catch (e) {
     showError(e);

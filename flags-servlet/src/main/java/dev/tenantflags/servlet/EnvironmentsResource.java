@@ -1,0 +1,59 @@
+package dev.tenantflags.servlet;
+
+import dev.tenantflags.Environment;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /environments}: list (VIEWER, and TENANT_ADMIN: names and {@code protected} only), create
+ * and delete (ADMIN).
+ */
+final class EnvironmentsResource {
+
+  private static final Set<String> FIELDS = Set.of("name", "protected", "comment");
+
+  private final EnvironmentClients environments;
+
+  EnvironmentsResource(EnvironmentClients environments) {
+    this.environments = environments;
+  }
+
+  void list(ApiCall c) throws IOException {
+    List<Object> list = new ArrayList<>();
+    for (Environment e : environments.all().values()) {
+      list.add(JsonSupport.environment(e, e.name().equals(environments.defaultName())));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("default", environments.defaultName());
+    body.put("environments", list);
+    c.json(200, body);
+  }
+
+  void create(ApiCall c) throws IOException {
+    RequestBody b = RequestBody.read(c.request, FIELDS, true);
+    String name = b.requiredString("name");
+    Boolean isProtected = b.bool("protected");
+    Environment created =
+        environments
+            .defaultClient()
+            .admin(c.caller.name())
+            .createEnvironment(
+                name,
+                isProtected == null ? Environment.PRODUCTION.equals(name) : isProtected,
+                b.string("comment"));
+    c.response.setHeader("Location", c.base() + "/environments/" + created.name());
+    c.json(
+        201, JsonSupport.environment(created, created.name().equals(environments.defaultName())));
+  }
+
+  void delete(ApiCall c) throws IOException {
+    String name = c.param("env");
+    environments.defaultClient().admin(c.caller.name()).deleteEnvironment(name, c.query("comment"));
+    environments.deleted(name);
+    c.noContent();
+  }
+}
