@@ -5,9 +5,10 @@ import java.util.Objects;
 /**
  * The outcome of evaluating one flag for one tenant.
  *
- * <p>{@code overridesUnavailable} is true when the tenant's overrides could not be loaded (the
- * store was unreachable when this tenant was first seen), so the value was computed without them
- * (SPEC §4).
+ * <p>{@code overridesUnavailable} is true when the tenant's overrides were not available, so the
+ * value was computed without them (SPEC §4). It happens only in lazy mode (more overrides than the
+ * client holds in memory): a tenant not seen before whose load did not finish within {@code
+ * coldLoadTimeout}, or while the store is unreachable.
  *
  * <p>Thread safety: immutable. The client returns shared constants, so evaluating allocates
  * nothing.

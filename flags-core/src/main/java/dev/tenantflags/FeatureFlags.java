@@ -39,8 +39,8 @@ public final class FeatureFlags implements AutoCloseable {
    * flag, Evaluator over immutable objects, then (counting on) one atomic add in the flag's striped
    * counters. No lock, no I/O, no allocation, no logging, no clock read. In the default mode the
    * override lookup is a HashMap get in memory, so an unknown tenant costs nothing; only lazy mode may
-   * wait, at most coldLoadTimeout, for a tenant never seen. Exposure events (opt-in) add a map get
-   * and, once per window, a queue offer.
+   * wait, at most coldLoadTimeout, for a tenant never seen. Exposure events (opt-in) add a nanoTime
+   * read, a map get and, once per window per (flag, tenant, value), an event and a queue offer.
    *
    * Failure: evaluation catches everything and answers the caller's default with ERROR; it never
    * waits on the store, whatever the store does.
@@ -209,10 +209,15 @@ public final class FeatureFlags implements AutoCloseable {
         bits[i >>> 6] |= 1L << i;
       }
     }
-    for (int i = 0; i < active.length; i++) {
-      FlagUsage usage = active[i].usage;
-      if (usage != null) {
-        usage.record((bits[i >>> 6] & (1L << i)) != 0);
+    FlagUsage calls = s.allCalls;
+    if (calls != null) {
+      // Constant flags are counted per call by the flusher (see Snapshot.allCalls); one add here.
+      calls.record(true);
+      for (int i : s.tenantDependent) {
+        FlagUsage usage = active[i].usage;
+        if (usage != null) {
+          usage.record((bits[i >>> 6] & (1L << i)) != 0);
+        }
       }
     }
     // One bit per flag over the snapshot's sorted keys: no hash map, no node per flag.
@@ -274,7 +279,7 @@ public final class FeatureFlags implements AutoCloseable {
    * @deprecated for removal: the store is an implementation detail of the client. Use {@link
    *     FlagAdmin} for reads and writes ({@link FlagAdmin#environments()}, {@link
    *     FlagAdmin#audit(AuditQuery)}, {@link FlagAdmin#overrides(String)}, {@link FlagAdmin#usage},
-   *     {@link FlagAdmin#tokens()} ...), {@link #forEnvironment(String)} for a client of another
+   *     {@link FlagAdmin#apiTokens()} ...), {@link #forEnvironment(String)} for a client of another
    *     environment, {@link #storeDescription()} to name it.
    */
   @Deprecated(forRemoval = true)
@@ -420,8 +425,10 @@ public final class FeatureFlags implements AutoCloseable {
     refresher.usage.flush(config.store(), config.environment(), config.clock());
   }
 
-  Refresher refresher() {
-    return refresher;
+  /** A flag's true count since start (tests); 0 for an unknown key. */
+  long refresherUsageTrueCount(String key) {
+    FlagUsage usage = refresher.usage.get(key);
+    return usage == null ? 0 : usage.trueCount();
   }
 
   static FeatureFlags start(ClientConfig config) {

@@ -191,79 +191,14 @@ public final class FlagAdmin {
     return store.lastEvaluated(environment);
   }
 
-  // ---- API tokens (global, audited in this admin's environment) -------------------------------
-
   /**
-   * Lists the API tokens kept in the store (never their secrets).
+   * Returns the handle for API tokens (SPEC §6), which are global; their audit entries are written
+   * to this admin's environment with this admin's actor.
    *
-   * @return the tokens by name
-   * @throws UnsupportedOperationException if the store keeps no tokens
+   * @return the token admin
    */
-  public List<ApiToken> tokens() {
-    return store.tokens();
-  }
-
-  /**
-   * Stores a new API token, audited as {@code TOKEN_CREATED} in this admin's environment.
-   *
-   * @param token the token (its SHA-256 only)
-   * @param comment why, or null
-   * @return the stored audit entry
-   * @throws FlagConflictException {@code ALREADY_EXISTS} if the name is taken
-   * @throws UnsupportedOperationException if the store keeps no tokens
-   */
-  public AuditEntry createToken(ApiToken token, String comment) {
-    Checks.notNull("token", token);
-    checkComment(comment);
-    Instant now = client.clock().instant();
-    return store.createToken(
-        token, entry(now, AuditAction.TOKEN_CREATED, null, null, null, json(token), comment));
-  }
-
-  /**
-   * Revokes an API token, audited as {@code TOKEN_REVOKED} in this admin's environment.
-   *
-   * @param name the token's name
-   * @param comment why, or null
-   * @return the stored audit entry
-   * @throws FlagNotFoundException if there is no such token
-   * @throws UnsupportedOperationException if the store keeps no tokens
-   */
-  public AuditEntry revokeToken(String name, String comment) {
-    Checks.notNull("name", name);
-    checkComment(comment);
-    Instant now = client.clock().instant();
-    ApiToken existing = null;
-    for (ApiToken t : store.tokens()) {
-      if (t.name().equals(name)) {
-        existing = t;
-      }
-    }
-    if (existing == null) {
-      throw new FlagNotFoundException("token " + Checks.quote(name) + " does not exist");
-    }
-    return store.revokeToken(
-        name, entry(now, AuditAction.TOKEN_REVOKED, null, null, json(existing), null, comment));
-  }
-
-  /**
-   * Records when tokens were last used, in one batch.
-   *
-   * @param lastUsed token name to last-use time
-   * @throws UnsupportedOperationException if the store keeps no tokens
-   */
-  public void touchTokens(Map<String, Instant> lastUsed) {
-    store.touchTokens(lastUsed);
-  }
-
-  /**
-   * Returns the store's token version, which increases when a token is created or revoked.
-   *
-   * @return the token version
-   * @throws UnsupportedOperationException if the store keeps no tokens
-   */
-  public long tokenVersion() {
-    return store.tokenVersion();
+  public TokenAdmin apiTokens() {
+    return new TokenAdmin(store, environment, actor, client.clock());
   }
 
   // ---- flag changes -----------------------------------------------------------------------------
@@ -288,7 +223,14 @@ public final class FlagAdmin {
     store.createFlag(
         environment,
         stored,
-        entry(now, AuditAction.FLAG_CREATED, stored.key(), null, null, json(stored), comment));
+        entry(
+            now,
+            AuditAction.FLAG_CREATED,
+            stored.key(),
+            null,
+            null,
+            AuditJson.of(stored),
+            comment));
     client.refreshNow();
     return stored;
   }
@@ -323,10 +265,7 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag archive(String key, String comment) {
-    return retrying(
-        () ->
-            change(
-                key, ANY_VERSION, f -> f.withArchived(true), AuditAction.FLAG_ARCHIVED, comment));
+    return retrying(key, f -> f.withArchived(true), AuditAction.FLAG_ARCHIVED, comment);
   }
 
   /**
@@ -338,10 +277,7 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag restore(String key, String comment) {
-    return retrying(
-        () ->
-            change(
-                key, ANY_VERSION, f -> f.withArchived(false), AuditAction.FLAG_RESTORED, comment));
+    return retrying(key, f -> f.withArchived(false), AuditAction.FLAG_RESTORED, comment);
   }
 
   /**
@@ -353,14 +289,7 @@ public final class FlagAdmin {
    * @throws FlagNotFoundException if there is no such flag
    */
   public Flag kill(String key, String comment) {
-    return retrying(
-        () ->
-            change(
-                key,
-                ANY_VERSION,
-                f -> f.withState(FlagState.OFF),
-                AuditAction.FLAG_KILLED,
-                comment));
+    return retrying(key, f -> f.withState(FlagState.OFF), AuditAction.FLAG_KILLED, comment);
   }
 
   /** Attempts of a change without an expected version that meets concurrent edits. */
@@ -370,10 +299,11 @@ public final class FlagAdmin {
    * Runs a change made without an expected version again when another writer's change came between
    * its read and its write ({@code STALE_VERSION}): the caller asked for "whatever is stored".
    */
-  private static Flag retrying(java.util.function.Supplier<Flag> change) {
+  private Flag retrying(
+      String key, UnaryOperator<Flag> change, AuditAction action, String comment) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return change.get();
+        return change(key, ANY_VERSION, change, action, comment);
       } catch (FlagConflictException e) {
         if (e.kind() != FlagConflictException.Kind.STALE_VERSION || attempt >= CONFLICT_ATTEMPTS) {
           throw e;
@@ -462,13 +392,12 @@ public final class FlagAdmin {
         environment,
         stored,
         current.version(),
-        entry(now, action, key, null, json(current), json(stored), comment));
+        entry(now, action, key, null, AuditJson.of(current), AuditJson.of(stored), comment));
     client.refreshNow();
     return stored;
   }
 
-  // ---- overrides
-  // ----------------------------------------------------------------------------------
+  // ---- overrides -------------------------------------------------------------------------------
 
   /**
    * Sets a tenant's override of a flag (creating or replacing it).
@@ -507,8 +436,8 @@ public final class FlagAdmin {
               AuditAction.OVERRIDE_SET,
               key,
               tenantId,
-              previous == null ? null : json(previous),
-              json(next),
+              previous == null ? null : AuditJson.of(previous),
+              AuditJson.of(next),
               comment);
         });
     client.refreshNow();
@@ -538,7 +467,13 @@ public final class FlagAdmin {
             throw locked(key, tenantId);
           }
           return entry(
-              now, AuditAction.OVERRIDE_CLEARED, key, tenantId, json(previous), null, comment);
+              now,
+              AuditAction.OVERRIDE_CLEARED,
+              key,
+              tenantId,
+              AuditJson.of(previous),
+              null,
+              comment);
         });
     client.refreshNow();
   }
@@ -569,18 +504,7 @@ public final class FlagAdmin {
     Environment env = new Environment(name, isProtected);
     Instant now = client.clock().instant();
     store.createEnvironment(
-        env,
-        new AuditEntry(
-            0,
-            now,
-            actor,
-            AuditAction.ENVIRONMENT_CREATED,
-            name,
-            null,
-            null,
-            null,
-            Json.write(FlagExport.toMap(env)),
-            comment));
+        env, environmentEntry(now, AuditAction.ENVIRONMENT_CREATED, env, null, env, comment));
     return env;
   }
 
@@ -606,17 +530,7 @@ public final class FlagAdmin {
     Instant now = client.clock().instant();
     store.deleteEnvironment(
         name,
-        new AuditEntry(
-            0,
-            now,
-            actor,
-            AuditAction.ENVIRONMENT_DELETED,
-            name,
-            null,
-            null,
-            Json.write(FlagExport.toMap(existing)),
-            null,
-            comment));
+        environmentEntry(now, AuditAction.ENVIRONMENT_DELETED, existing, existing, null, comment));
     if (name.equals(environment)) {
       client.refreshNow();
     }
@@ -630,11 +544,8 @@ public final class FlagAdmin {
    */
   public FlagExport export() {
     var set = store.loadFlags(environment);
-    List<TenantOverride> overrides = new java.util.ArrayList<>();
-    for (String key : new java.util.TreeSet<>(set.flagsWithOverrides())) {
-      overrides.addAll(store.loadFlagOverrides(environment, key));
-    }
-    return new FlagExport(environment, set.version(), set.flags(), overrides);
+    return new FlagExport(
+        environment, set.version(), set.flags(), store.loadOverrides(environment).overrides());
   }
 
   // ---- validation -------------------------------------------------------------------------------
@@ -661,20 +572,23 @@ public final class FlagAdmin {
     return new AuditEntry(0, at, actor, action, environment, key, tenantId, before, after, comment);
   }
 
-  private static String json(Flag flag) {
-    return FlagFields.toJson(flag);
-  }
-
-  /** A token as audited: never its hash. */
-  private static String json(ApiToken token) {
-    Map<String, Object> map = new java.util.LinkedHashMap<>();
-    map.put("name", token.name());
-    map.put("role", token.role());
-    map.put("tenant", token.tenant());
-    return Json.write(map);
-  }
-
-  private static String json(TenantOverride override) {
-    return Json.write(FlagExport.toMap(override));
+  private AuditEntry environmentEntry(
+      Instant at,
+      AuditAction action,
+      Environment env,
+      Environment before,
+      Environment after,
+      String comment) {
+    return new AuditEntry(
+        0,
+        at,
+        actor,
+        action,
+        env.name(),
+        null,
+        null,
+        before == null ? null : AuditJson.of(before),
+        after == null ? null : AuditJson.of(after),
+        comment);
   }
 }

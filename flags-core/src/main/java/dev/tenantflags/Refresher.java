@@ -6,14 +6,11 @@ import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.FlagStoreException;
 import dev.tenantflags.spi.OverrideSet;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * lazy holder's epoch tick and usage flushes. Every store call of a refresh runs on `worker` (one
  * daemon thread); the cycle waits for it at most storeTimeout, so a hung store turns into STALE
  * instead of a hung scheduler, and a cycle that finds the previous store call still running fails at
- * once instead of queueing another (the queue never grows). Usage flushes run on `usageWorker`, with
+ * once instead of queueing another (the queue never grows); a load that finishes late is published
+ * by the next cycle, so a store slower than storeTimeout still delivers. Usage flushes run on
+ * `usageWorker`, with
  * the same rule. Evaluation never waits on any of them, and close() waits on none but the final
  * flush, which is bounded.
  *
@@ -73,7 +72,7 @@ final class Refresher {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService worker;
   private final ExecutorService usageWorker;
-  private final List<FeatureFlagsListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners listeners = new Listeners();
   private final Object refreshLock = new Object();
   private final Object stateLock = new Object();
   private final CountDownLatch firstLoad = new CountDownLatch(1);
@@ -91,6 +90,12 @@ final class Refresher {
   private volatile Boolean lazyMode;
   private volatile long lazyCount = -1;
   private Future<Loaded> inFlight;
+
+  /** What the in-flight load started from, and whether a cycle already used its result. */
+  private Snapshot inFlightBase;
+
+  private boolean inFlightFull;
+  private boolean inFlightUsed = true;
   private Future<?> flushInFlight;
   private AutoCloseable subscription;
 
@@ -195,6 +200,9 @@ final class Refresher {
             index,
             null,
             context);
+    if (current.allCalls != null) {
+      usage.published(current);
+    }
     setStatus(Status.State.STALE, status.detail());
   }
 
@@ -286,8 +294,6 @@ final class Refresher {
         return;
       }
       try {
-        Snapshot base = current;
-        boolean full = base == null || base.bootstrap || !storeHealthy;
         if (inFlight != null && !inFlight.isDone()) {
           failed(
               new FlagStoreException(
@@ -295,11 +301,18 @@ final class Refresher {
               false);
           return;
         }
+        publishLate();
+        Snapshot base = current;
+        boolean full = base == null || base.bootstrap || !storeHealthy;
         Future<Loaded> task = worker.submit(() -> load(base, full));
         inFlight = task;
+        inFlightBase = base;
+        inFlightFull = full;
+        inFlightUsed = false;
         Loaded loaded;
         try {
           loaded = task.get(config.storeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+          inFlightUsed = true;
         } catch (TimeoutException e) {
           failed(
               new FlagStoreException(
@@ -307,6 +320,7 @@ final class Refresher {
               false);
           return;
         } catch (ExecutionException e) {
+          inFlightUsed = true;
           Throwable cause = e.getCause();
           failed(cause, !(cause instanceof RuntimeException));
           return;
@@ -319,6 +333,31 @@ final class Refresher {
       } catch (Throwable t) {
         failed(t, true);
       }
+    }
+  }
+
+  /**
+   * A load that finished after its cycle gave up on it (a slow store, e.g. a first load of very
+   * many overrides) is still good data: publish it if nothing was published since it started.
+   */
+  private void publishLate() {
+    if (inFlightUsed || inFlight == null) {
+      return;
+    }
+    inFlightUsed = true;
+    Loaded late;
+    try {
+      late = inFlight.get();
+    } catch (ExecutionException
+        | InterruptedException
+        | java.util.concurrent.CancellationException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return; // its failure was already reported as a timeout
+    }
+    if (inFlightBase == current) {
+      publish(inFlightBase, inFlightFull, late);
     }
   }
 
@@ -399,9 +438,12 @@ final class Refresher {
               || !loaded.lazyChanges().complete();
       if (next != null) {
         current = next;
-        notifyFlagChanges(published, next);
+        if (next.allCalls != null) {
+          usage.published(next);
+        }
+        listeners.flags(published, next);
         if (published == null || !published.unreadable.equals(next.unreadable)) {
-          notifyUnreadable(published, next);
+          listeners.unreadable(published, next, environment);
         }
       }
       storeHealthy = true;
@@ -413,7 +455,7 @@ final class Refresher {
         } else {
           LOG.info("store reachable again; environment '{}' is READY", environment);
         }
-        notifyStatus(before, status);
+        listeners.status(before, status);
       }
     }
     LazyOverrides l = lazy;
@@ -483,70 +525,7 @@ final class Refresher {
     Status before = status;
     status = status(state, before.lastRefresh(), detail);
     if (before.state() != state) {
-      notifyStatus(before, status);
-    }
-  }
-
-  private void notifyStatus(Status before, Status after) {
-    for (FeatureFlagsListener listener : listeners) {
-      try {
-        listener.onStatusChanged(before, after);
-      } catch (RuntimeException e) {
-        LOG.warn("status listener failed", e);
-      }
-    }
-  }
-
-  private void notifyUnreadable(Snapshot before, Snapshot after) {
-    if (before == null && after.unreadable.isEmpty()) {
-      return;
-    }
-    if (!after.unreadable.isEmpty()) {
-      LOG.warn(
-          "{} stored rows of environment '{}' cannot be read; see the client status",
-          after.unreadable.size(),
-          environment);
-    }
-    for (FeatureFlagsListener listener : listeners) {
-      try {
-        listener.onUnreadableRows(after.unreadable);
-      } catch (RuntimeException e) {
-        LOG.warn("unreadable-rows listener failed", e);
-      }
-    }
-  }
-
-  private void notifyFlagChanges(Snapshot before, Snapshot after) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    Set<String> changed = new HashSet<>();
-    for (Flag flag : after.flags) {
-      CompiledFlag old = before == null ? null : before.flag(flag.key());
-      if (old == null
-          || old.flag == null
-          || !old.flag.equals(flag)
-          || old.hasOverrides != after.flag(flag.key()).hasOverrides) {
-        changed.add(flag.key());
-      }
-    }
-    if (before != null) {
-      for (Flag flag : before.flags) {
-        if (after.flag(flag.key()) == null) {
-          changed.add(flag.key());
-        }
-      }
-    }
-    if (changed.isEmpty()) {
-      return;
-    }
-    Set<String> keys = Collections.unmodifiableSet(changed);
-    for (FeatureFlagsListener listener : listeners) {
-      try {
-        listener.onFlagsChanged(keys);
-      } catch (RuntimeException e) {
-        LOG.warn("flag change listener failed", e);
-      }
+      listeners.status(before, status);
     }
   }
 

@@ -46,6 +46,12 @@ final class Snapshot {
 
   final int[] tenantDependent;
 
+  /**
+   * evaluateAll calls on this snapshot (its true column), when counting: the flusher multiplies
+   * them out over {@link #constantBits}, so evaluateAll counts the constant flags with one add.
+   */
+  final FlagUsage allCalls;
+
   /** What a snapshot is compiled with, the same for every snapshot of a client. */
   record Context(BucketCache buckets, UsageCounters usage, boolean counting) {
     static final Context PLAIN = new Context(null, null, false);
@@ -152,6 +158,7 @@ final class Snapshot {
     this.constantBits = constants;
     this.tenantDependent = Arrays.copyOf(dependent, dependentCount);
     this.anyOverrides = !withOverrides.isEmpty() || (index != null && !index.flagKeys.isEmpty());
+    this.allCalls = context.counting() ? new FlagUsage("", -1) : null;
   }
 
   private static CompiledFlag compile(Flag flag, boolean hasOverrides, Context context) {

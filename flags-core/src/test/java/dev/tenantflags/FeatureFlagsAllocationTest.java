@@ -37,6 +37,9 @@ final class FeatureFlagsAllocationTest {
         Flag.of("billing").withState(FlagState.ON).withPrerequisites(List.of("module")), null);
     admin.create(Flag.of("gradual").withState(FlagState.ROLLOUT).withRolloutPercent("50"), null);
     admin.create(Flag.of("plain").withState(FlagState.ON), null);
+    admin.create(Flag.of("mid").withState(FlagState.ON).withPrerequisites(List.of("plain")), null);
+    // A prerequisite with prerequisites of its own: evaluated with the per-call memo.
+    admin.create(Flag.of("deep").withState(FlagState.ON).withPrerequisites(List.of("mid")), null);
     admin.setOverride("billing", "acme", false, false, null, null);
   }
 
@@ -59,7 +62,7 @@ final class FeatureFlagsAllocationTest {
   void isEnabled_warmTenant_allocatesNothing() {
     TenantKey acme = TenantKey.of("acme").with("plan", "pro");
     TenantKey globex = TenantKey.of("globex").with("plan", "pro");
-    String[] keys = {"module", "billing", "gradual", "plain", "missing"};
+    String[] keys = {"module", "billing", "gradual", "plain", "missing", "deep"};
     boolean[] sink = new boolean[1];
     long bytes =
         allocatedBy(
@@ -73,6 +76,25 @@ final class FeatureFlagsAllocationTest {
     assertThat(bytes).as("bytes allocated by %s evaluations", 2 * EVALUATIONS).isLessThan(1_024);
     // Keep the results alive so no evaluation is optimised away.
     assertThat(sink[0]).isIn(true, false);
+  }
+
+  @Test
+  void isEnabled_idOnlyOverloadWithCountingOn_allocatesNothing() {
+    String[] keys = {"module", "billing", "gradual", "plain", "missing", "deep"};
+    String[] tenants = {"acme", "globex", "initech"};
+    boolean[] sink = new boolean[1];
+    long bytes =
+        allocatedBy(
+            () -> {
+              for (int i = 0; i < EVALUATIONS; i++) {
+                sink[0] ^= flags.isEnabled(keys[i % keys.length], tenants[i % tenants.length]);
+                flags.recordRefusal(keys[i % keys.length]);
+              }
+            });
+    assertThat(bytes).as("bytes allocated by %s evaluations", EVALUATIONS).isLessThan(1_024);
+    assertThat(sink[0]).isIn(true, false);
+    // Counting was on: the evaluations above were counted.
+    assertThat(flags.refresherUsageTrueCount("plain")).isPositive();
   }
 
   @Test

@@ -170,6 +170,30 @@ final class NeverBlockTest {
     assertThat(flags.evaluate("billing", ACME)).isEqualTo(Evaluation.of(false, Reason.OVERRIDE));
   }
 
+  @Test
+  void refresh_loadSlowerThanStoreTimeout_isStaleThenPublishedWhenItFinishes() {
+    ScriptedStore store = storeWithOverride();
+    FeatureFlags flags = client(builder(store).storeTimeout(Duration.ofMillis(50)));
+    // Every full load of the overrides takes longer than storeTimeout, every time.
+    store.slow("loadOverrides", 300);
+    store.changeSets = c -> dev.tenantflags.spi.ChangeSet.unknown(c.version());
+    List<Status.State> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    flags.addListener(
+        new FeatureFlagsListener() {
+          @Override
+          public void onStatusChanged(Status previous, Status current) {
+            seen.add(current.state());
+          }
+        });
+    otherProcess().setOverride("billing", "acme", true, false, null, null);
+    // Each such refresh times out (STALE), and its result is still served once it arrives.
+    TestFlags.await(
+        "the slow load's result served",
+        () -> flags.evaluate("billing", ACME).equals(Evaluation.of(true, Reason.OVERRIDE)));
+    assertThat(seen).contains(Status.State.STALE);
+    TestFlags.await("READY", () -> flags.status().state() == Status.State.READY);
+  }
+
   // ---- lazy mode --------------------------------------------------------------------------------
 
   @Test

@@ -51,6 +51,7 @@ final class PublicSurfaceTest {
           "dev.tenantflags.Status",
           "dev.tenantflags.TenantKey",
           "dev.tenantflags.TenantOverride",
+          "dev.tenantflags.TokenAdmin",
           "dev.tenantflags.spi.ChangeSet",
           "dev.tenantflags.spi.FlagSet",
           "dev.tenantflags.spi.FlagStore",

@@ -27,6 +27,7 @@ final class ScriptedStore extends ForwardingStore {
   volatile UnaryOperator<FlagSet> flagSets = UnaryOperator.identity();
   volatile UnaryOperator<OverrideSet> overrideSets = UnaryOperator.identity();
   volatile UnaryOperator<ChangeSet> changeSets = UnaryOperator.identity();
+  private final Map<String, Long> delays = new ConcurrentHashMap<>();
   volatile boolean usageUnsupported;
 
   ScriptedStore(FlagStore inner) {
@@ -57,6 +58,11 @@ final class ScriptedStore extends ForwardingStore {
     }
   }
 
+  /** Calls to {@code method} take {@code millis} longer (a slow store). */
+  void slow(String method, long millis) {
+    delays.put(method, millis);
+  }
+
   long calls(String method) {
     AtomicLong n = calls.get(method);
     return n == null ? 0 : n.get();
@@ -64,6 +70,15 @@ final class ScriptedStore extends ForwardingStore {
 
   private void enter(String method) {
     calls.computeIfAbsent(method, k -> new AtomicLong()).incrementAndGet();
+    Long delay = delays.get(method);
+    if (delay != null) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new dev.tenantflags.spi.FlagStoreException("interrupted while slow", e);
+      }
+    }
     CountDownLatch gate = gates.get(method);
     if (gate != null) {
       try {
