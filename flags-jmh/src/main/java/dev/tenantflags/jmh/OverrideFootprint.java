@@ -4,6 +4,7 @@ import dev.tenantflags.FeatureFlags;
 import dev.tenantflags.FlagState;
 import dev.tenantflags.InMemoryFlagStore;
 import dev.tenantflags.Reason;
+import dev.tenantflags.Status;
 import dev.tenantflags.TenantKey;
 import dev.tenantflags.jdbc.JdbiFlagStore;
 import dev.tenantflags.spi.FlagStore;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * client, not of a loop. The harness creates 100 {@code ON} flags and N overrides ({@code
  * --per-tenant} per tenant, tenant ids {@code t-0}, {@code t-1}, ...), measures the used heap after
  * full collections, builds a client and waits until it is ready (the start-up time), checks that an
- * override is answered, and measures the used heap again. The difference is what the client
- * retains; divided by N, the bytes per override.
+ * override is answered from memory (the client must hold every override: mode {@code
+ * ALL_IN_MEMORY}), and measures the used heap again. The difference is what the client retains;
+ * divided by N, the bytes per override.
  *
  * <p>Stores: {@code postgresql} (default; the server of {@code FLAGS_BENCH_PG_URL}, else an
  * embedded PostgreSQL; rows written with {@code COPY}), {@code sqlite} (a temporary file, batched
@@ -136,6 +138,11 @@ public final class OverrideFootprint {
           flags.evaluate(key, TenantKey.of(tenant)).reason() == Reason.OVERRIDE,
           "override of " + key + " for " + tenant + " not answered");
     }
+    Status status = flags.status();
+    Fixtures.check(
+        status.overrideMode() == Status.OverrideMode.ALL_IN_MEMORY
+            && status.overrideCount() == count,
+        "client holds " + status.overrideCount() + " overrides in mode " + status.overrideMode());
     long after = usedHeapAfterGc();
     Reference.reachabilityFence(flags);
     Reference.reachabilityFence(store);
@@ -145,7 +152,7 @@ public final class OverrideFootprint {
         Locale.ROOT,
         "store=%s overrides=%d tenants=%d perTenant=%d fill=%d ms startup=%d ms"
             + " heapBefore=%.1f MB heapAfter=%.1f MB retained=%.1f MB bytesPerOverride=%.1f"
-            + " status=%s jdk=%s maxHeap=%d MB%n",
+            + " status=%s mode=%s jdk=%s maxHeap=%d MB%n",
         kind,
         count,
         tenants,
@@ -156,7 +163,8 @@ public final class OverrideFootprint {
         after / 1e6,
         retained / 1e6,
         (double) retained / count,
-        flags.status().state(),
+        status.state(),
+        status.overrideMode(),
         System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20);
     flags.close();
