@@ -51,30 +51,34 @@ public final class OverrideFootprint {
   /**
    * Runs the measurement and prints one line of results.
    *
-   * @param args {@code [--store postgresql|sqlite|memory] [--overrides N] [--per-tenant K]}
+   * @param args {@code [--store postgresql|sqlite|memory] [--overrides N] [--per-tenant K]
+   *     [--store-timeout ISO-8601 duration, default the client's]}
    * @throws Exception if set-up or the client fails
    */
   public static void main(String[] args) throws Exception {
     String kind = "postgresql";
     int overrides = 1_000_000;
     int perTenant = 10;
+    Duration storeTimeout = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--store" -> kind = args[++i];
         case "--overrides" -> overrides = Integer.parseInt(args[++i]);
         case "--per-tenant" -> perTenant = Integer.parseInt(args[++i]);
+        case "--store-timeout" -> storeTimeout = Duration.parse(args[++i]);
         default -> throw new IllegalArgumentException("unknown option: '" + args[i] + "'");
       }
     }
     if (perTenant < 1 || perTenant > FLAGS || overrides < perTenant) {
       throw new IllegalArgumentException("need 1 <= per-tenant <= 100 and overrides >= per-tenant");
     }
-    run(kind, overrides, perTenant, System.out);
+    run(kind, overrides, perTenant, storeTimeout, System.out);
     // The embedded database and the client's threads stop with the JVM.
     System.exit(0);
   }
 
-  static void run(String kind, int overrides, int perTenant, PrintStream out) throws Exception {
+  static void run(String kind, int overrides, int perTenant, Duration storeTimeout, PrintStream out)
+      throws Exception {
     String[] keys = new String[FLAGS];
     for (int i = 0; i < FLAGS; i++) {
       keys[i] = String.format("flag_%03d", i);
@@ -119,15 +123,16 @@ public final class OverrideFootprint {
 
     long before = usedHeapAfterGc();
     long start = System.nanoTime();
-    FeatureFlags flags =
-        Fixtures.usage(
-                FeatureFlags.builder()
-                    .store(store)
-                    .environment(Fixtures.ENV)
-                    .strictStartup(true)
-                    .startupTimeout(Duration.ofMinutes(5)),
-                true)
-            .build();
+    FeatureFlags.Builder builder =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(Fixtures.ENV)
+            .strictStartup(true)
+            .startupTimeout(Duration.ofMinutes(5));
+    if (storeTimeout != null) {
+      builder.storeTimeout(storeTimeout);
+    }
+    FeatureFlags flags = builder.build();
     boolean ready = flags.awaitReady(Duration.ofMinutes(5));
     long startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     Fixtures.check(ready, "client not ready after 5 minutes: " + flags.status());
@@ -152,7 +157,7 @@ public final class OverrideFootprint {
         Locale.ROOT,
         "store=%s overrides=%d tenants=%d perTenant=%d fill=%d ms startup=%d ms"
             + " heapBefore=%.1f MB heapAfter=%.1f MB retained=%.1f MB bytesPerOverride=%.1f"
-            + " status=%s mode=%s jdk=%s maxHeap=%d MB%n",
+            + " status=%s mode=%s storeTimeout=%s jdk=%s maxHeap=%d MB%n",
         kind,
         count,
         tenants,
@@ -165,6 +170,7 @@ public final class OverrideFootprint {
         (double) retained / count,
         status.state(),
         status.overrideMode(),
+        storeTimeout == null ? "default" : storeTimeout,
         System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20);
     flags.close();
