@@ -3,6 +3,12 @@ package dev.tenantflags;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /*
@@ -22,6 +28,11 @@ final class Checks {
   static final int MAX_DESCRIPTION = 1000;
   static final int MAX_TEXT = 1000;
   static final int MAX_NAME = 256;
+
+  /** The longest label (module, tag). */
+  static final int MAX_LABEL = 64;
+
+  private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
   /** The most characters of a value an error message quotes. */
   static final int MAX_QUOTED = 64;
@@ -70,8 +81,8 @@ final class Checks {
   }
 
   /**
-   * An identifier-like string (tenant id, actor, salt): non-empty, at most {@code max} characters,
-   * no control character at all.
+   * An identifier-like string (tenant id, actor, salt, label): non-empty, at most {@code max}
+   * characters, no control characters other than tab and newline (SPEC §6, one rule for all text).
    */
   static String name(String field, String value, int max) {
     if (value == null || value.isEmpty()) {
@@ -81,7 +92,7 @@ final class Checks {
       throw new FlagValidationException(
           field, field + " must be at most " + max + " characters: " + value.length());
     }
-    int bad = firstControl(value, false);
+    int bad = firstControl(value, true);
     if (bad >= 0) {
       throw controlCharacter(field, value, bad);
     }
@@ -230,5 +241,118 @@ final class Checks {
       throw new FlagValidationException(
           field, field + " must be a whole number in range: " + show(number));
     }
+  }
+
+  // ---- the rules of Flag's fields, shared by its constructor and its builder's setters ---------
+
+  /** The percentage in basis points, judged without expansion (see {@link Flag#basisPoints}). */
+  static int percent(BigDecimal percent) {
+    notNull("rolloutPercent", percent);
+    if (percent.signum() == 0) {
+      return 0;
+    }
+    long magnitude = magnitude(percent);
+    // Magnitude first: compareTo is cheap once the magnitude is known to be small.
+    if (percent.signum() < 0 || magnitude > 2 || percent.compareTo(HUNDRED) > 0) {
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must be between 0 and 100: " + show(percent));
+    }
+    if (magnitude < -2 || percent.precision() > MAX_DIGITS) {
+      // Below 0.01 but not zero, or more digits than any percentage with trailing zeros needs.
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must have at most 2 decimals: " + show(percent));
+    }
+    // Now 0.01 <= percent <= 100 with at most 64 digits: the arithmetic below is cheap.
+    BigDecimal stripped = percent.stripTrailingZeros();
+    if (stripped.scale() > 2) {
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must have at most 2 decimals: " + show(percent));
+    }
+    return stripped.movePointRight(2).intValueExact();
+  }
+
+  /** Parses a percentage given as a decimal string such as {@code "25.5"} or {@code "2.55E1"}. */
+  static int parsePercent(String percent) {
+    notNull("rolloutPercent", percent);
+    String trimmed = percent.trim();
+    // A percentage never needs 64 characters; longer input is not parsed at all.
+    if (trimmed.isEmpty() || trimmed.length() > MAX_DIGITS) {
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must be a number: " + quote(percent));
+    }
+    BigDecimal number;
+    try {
+      number = new BigDecimal(trimmed);
+    } catch (NumberFormatException e) {
+      throw new FlagValidationException(
+          "rolloutPercent", "rolloutPercent must be a number: " + quote(percent));
+    }
+    return percent(number);
+  }
+
+  static String description(String description) {
+    return description == null ? "" : text("description", description, MAX_DESCRIPTION);
+  }
+
+  static String module(String module) {
+    if (module == null || module.isBlank()) {
+      return null;
+    }
+    return name("module", module, MAX_LABEL);
+  }
+
+  static int basisPoints(int basisPoints) {
+    if (basisPoints < 0 || basisPoints > Flag.MAX_BASIS_POINTS) {
+      throw new FlagValidationException(
+          "rolloutPercent",
+          "rolloutPercent must be between 0 and 100: "
+              + show(BigDecimal.valueOf(basisPoints, 2).stripTrailingZeros()));
+    }
+    return basisPoints;
+  }
+
+  static List<String> prerequisites(Collection<String> prerequisites) {
+    notNull("prerequisites", prerequisites);
+    if (prerequisites.size() > Flag.MAX_PREREQUISITES) {
+      throw new FlagValidationException(
+          "prerequisites",
+          "prerequisites must hold at most "
+              + Flag.MAX_PREREQUISITES
+              + " keys: "
+              + prerequisites.size());
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (String prerequisite : prerequisites) {
+      flagKey("prerequisites", prerequisite);
+      if (!seen.add(prerequisite)) {
+        throw new FlagValidationException(
+            "prerequisites", "prerequisites must not repeat a key: " + quote(prerequisite));
+      }
+    }
+    return List.copyOf(seen);
+  }
+
+  static Set<String> tags(Collection<String> tags) {
+    notNull("tags", tags);
+    Set<String> sorted = new TreeSet<>();
+    for (String tag : tags) {
+      if (tag == null || tag.isBlank() || tag.length() > MAX_LABEL) {
+        throw new FlagValidationException("tags", "tags must be 1 to 64 characters: " + quote(tag));
+      }
+      name("tags", tag, MAX_LABEL);
+      sorted.add(tag);
+      if (sorted.size() > Flag.MAX_TAGS) {
+        throw new FlagValidationException(
+            "tags", "tags must hold at most " + Flag.MAX_TAGS + " tags: " + tags.size());
+      }
+    }
+    return Collections.unmodifiableSet(sorted);
+  }
+
+  static long version(long version) {
+    if (version < 0) {
+      throw new FlagValidationException("version", "version must not be negative: " + version);
+    }
+    return version;
   }
 }

@@ -2,13 +2,9 @@ package dev.tenantflags;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One flag's configuration in one environment (SPEC §2).
@@ -62,9 +58,6 @@ public record Flag(
   /** The most tags a flag may have. */
   public static final int MAX_TAGS = 50;
 
-  private static final int MAX_LABEL = 64;
-  private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
-
   /**
    * Creates a flag; prefer {@link #builder(String)}.
    *
@@ -72,19 +65,19 @@ public record Flag(
    */
   public Flag {
     Checks.flagKey("key", key);
-    description = description(description);
-    module = module(module);
+    description = Checks.description(description);
+    module = Checks.module(module);
     Checks.notNull("state", state);
-    basisPoints(rolloutBasisPoints);
+    Checks.basisPoints(rolloutBasisPoints);
     rolloutSalt = Checks.optionalName("rolloutSalt", rolloutSalt, Checks.MAX_NAME);
     Checks.notNull("scope", scope);
-    prerequisites = prerequisites(prerequisites);
+    prerequisites = Checks.prerequisites(prerequisites);
     if (prerequisites.contains(key)) {
       throw new FlagValidationException(
           "prerequisites", "prerequisites must not contain the flag itself: " + Checks.quote(key));
     }
-    tags = tags(tags);
-    version(version);
+    tags = Checks.tags(tags);
+    Checks.version(version);
     updatedAt = Checks.millis(updatedAt);
     updatedBy = Checks.optionalName("updatedBy", updatedBy, Checks.MAX_NAME);
   }
@@ -144,47 +137,7 @@ public record Flag(
    * @throws FlagValidationException naming {@code rolloutPercent}
    */
   public static int basisPoints(BigDecimal percent) {
-    Checks.notNull("rolloutPercent", percent);
-    if (percent.signum() == 0) {
-      return 0;
-    }
-    long magnitude = Checks.magnitude(percent);
-    // Magnitude first: compareTo is cheap once the magnitude is known to be small.
-    if (percent.signum() < 0 || magnitude > 2 || percent.compareTo(HUNDRED) > 0) {
-      throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must be between 0 and 100: " + Checks.show(percent));
-    }
-    if (magnitude < -2 || percent.precision() > Checks.MAX_DIGITS) {
-      // Below 0.01 but not zero, or more digits than any percentage with trailing zeros needs.
-      throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must have at most 2 decimals: " + Checks.show(percent));
-    }
-    // Now 0.01 <= percent <= 100 with at most 64 digits: the arithmetic below is cheap.
-    BigDecimal stripped = percent.stripTrailingZeros();
-    if (stripped.scale() > 2) {
-      throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must have at most 2 decimals: " + Checks.show(percent));
-    }
-    return stripped.movePointRight(2).intValueExact();
-  }
-
-  /** Parses a percentage given as a decimal string such as {@code "25.5"} or {@code "2.55E1"}. */
-  private static int parsePercent(String percent) {
-    Checks.notNull("rolloutPercent", percent);
-    String trimmed = percent.trim();
-    // A percentage never needs 64 characters; longer input is not parsed at all.
-    if (trimmed.isEmpty() || trimmed.length() > Checks.MAX_DIGITS) {
-      throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must be a number: " + Checks.quote(percent));
-    }
-    BigDecimal number;
-    try {
-      number = new BigDecimal(trimmed);
-    } catch (NumberFormatException e) {
-      throw new FlagValidationException(
-          "rolloutPercent", "rolloutPercent must be a number: " + Checks.quote(percent));
-    }
-    return basisPoints(number);
+    return Checks.percent(percent);
   }
 
   /**
@@ -356,77 +309,6 @@ public record Flag(
     return withVersion(0, null, null).equals(other.withVersion(0, null, null));
   }
 
-  // ---- one check per field, shared by the constructor and the builder's setters ----------------
-
-  private static String description(String description) {
-    return description == null
-        ? ""
-        : Checks.text("description", description, Checks.MAX_DESCRIPTION);
-  }
-
-  private static String module(String module) {
-    if (module == null || module.isBlank()) {
-      return null;
-    }
-    return Checks.name("module", module, MAX_LABEL);
-  }
-
-  private static int basisPoints(int basisPoints) {
-    if (basisPoints < 0 || basisPoints > MAX_BASIS_POINTS) {
-      throw new FlagValidationException(
-          "rolloutPercent",
-          "rolloutPercent must be between 0 and 100: "
-              + Checks.show(BigDecimal.valueOf(basisPoints, 2).stripTrailingZeros()));
-    }
-    return basisPoints;
-  }
-
-  private static List<String> prerequisites(Collection<String> prerequisites) {
-    Checks.notNull("prerequisites", prerequisites);
-    if (prerequisites.size() > MAX_PREREQUISITES) {
-      throw new FlagValidationException(
-          "prerequisites",
-          "prerequisites must hold at most "
-              + MAX_PREREQUISITES
-              + " keys: "
-              + prerequisites.size());
-    }
-    Set<String> seen = new LinkedHashSet<>();
-    for (String prerequisite : prerequisites) {
-      Checks.flagKey("prerequisites", prerequisite);
-      if (!seen.add(prerequisite)) {
-        throw new FlagValidationException(
-            "prerequisites", "prerequisites must not repeat a key: " + Checks.quote(prerequisite));
-      }
-    }
-    return List.copyOf(seen);
-  }
-
-  private static Set<String> tags(Collection<String> tags) {
-    Checks.notNull("tags", tags);
-    Set<String> sorted = new TreeSet<>();
-    for (String tag : tags) {
-      if (tag == null || tag.isBlank() || tag.length() > MAX_LABEL) {
-        throw new FlagValidationException(
-            "tags", "tags must be 1 to 64 characters: " + Checks.quote(tag));
-      }
-      Checks.name("tags", tag, MAX_LABEL);
-      sorted.add(tag);
-      if (sorted.size() > MAX_TAGS) {
-        throw new FlagValidationException(
-            "tags", "tags must hold at most " + MAX_TAGS + " tags: " + tags.size());
-      }
-    }
-    return Collections.unmodifiableSet(sorted);
-  }
-
-  private static long version(long version) {
-    if (version < 0) {
-      throw new FlagValidationException("version", "version must not be negative: " + version);
-    }
-    return version;
-  }
-
   /**
    * Builds a {@link Flag}. Each setter validates its value at once and names the field when it
    * fails; {@link #build()} checks what spans fields (a flag may not be its own prerequisite). A
@@ -472,7 +354,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code description}
      */
     public Builder description(String description) {
-      this.description = Flag.description(description);
+      this.description = Checks.description(description);
       return this;
     }
 
@@ -484,7 +366,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code module}
      */
     public Builder module(String module) {
-      this.module = Flag.module(module);
+      this.module = Checks.module(module);
       return this;
     }
 
@@ -508,7 +390,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code rolloutPercent}
      */
     public Builder rolloutPercent(BigDecimal percent) {
-      this.rolloutBasisPoints = basisPoints(percent);
+      this.rolloutBasisPoints = Checks.percent(percent);
       return this;
     }
 
@@ -520,7 +402,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code rolloutPercent}
      */
     public Builder rolloutPercent(String percent) {
-      this.rolloutBasisPoints = parsePercent(percent);
+      this.rolloutBasisPoints = Checks.parsePercent(percent);
       return this;
     }
 
@@ -532,7 +414,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code rolloutPercent}
      */
     public Builder rolloutBasisPoints(int basisPoints) {
-      this.rolloutBasisPoints = basisPoints(basisPoints);
+      this.rolloutBasisPoints = Checks.basisPoints(basisPoints);
       return this;
     }
 
@@ -568,7 +450,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code prerequisites}
      */
     public Builder prerequisites(Collection<String> prerequisites) {
-      this.prerequisites = Flag.prerequisites(prerequisites);
+      this.prerequisites = Checks.prerequisites(prerequisites);
       return this;
     }
 
@@ -591,7 +473,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code tags}
      */
     public Builder tags(Collection<String> tags) {
-      this.tags = Flag.tags(tags);
+      this.tags = Checks.tags(tags);
       return this;
     }
 
@@ -614,7 +496,7 @@ public record Flag(
      * @throws FlagValidationException naming {@code version}
      */
     public Builder version(long version) {
-      this.version = Flag.version(version);
+      this.version = Checks.version(version);
       return this;
     }
 
@@ -656,7 +538,7 @@ public record Flag(
           rolloutBasisPoints,
           rolloutSalt,
           scope,
-          new ArrayList<>(prerequisites),
+          prerequisites,
           tenantEditable,
           tags,
           archived,

@@ -145,7 +145,7 @@ final class Json {
         if (c == '-' || (c >= '0' && c <= '9')) {
           return number();
         }
-        throw error("unexpected character '" + c + "'");
+        throw error("unexpected character " + Checks.quote(String.valueOf(c)));
     }
   }
 
@@ -169,7 +169,7 @@ final class Json {
       expect(':');
       skipSpace();
       if (map.containsKey(name)) {
-        throw error("duplicate field '" + name + "'");
+        throw error("duplicate field " + Checks.quote(name));
       }
       map.put(name, value());
       skipSpace();

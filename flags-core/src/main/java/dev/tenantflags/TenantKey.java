@@ -12,10 +12,11 @@ import java.util.Set;
  * <p>The scope attribute {@code tenant} always means {@link #id()}; an attribute of that name
  * cannot be set. Limits (SPEC §4): an id of 1 to {@value #MAX_ID} characters, at most {@value
  * #MAX_ATTRIBUTES} attributes, names matching {@code ^[A-Za-z_][A-Za-z0-9_.-]{0,63}$}, values of at
- * most {@value #MAX_VALUE} characters, no control characters in the id or a value. A key is built
- * in time linear in its attributes: {@link #of(String, Map)} and {@link Builder} check each
- * attribute once, and {@link #with(String, String)} checks only the one it adds. Create keys once
- * per request (or cache them): {@code TenantKey.of("acme").with("plan", "pro")}.
+ * most {@value #MAX_VALUE} characters, no control characters other than tab and newline in the id
+ * or a value. A key is built in time linear in its attributes: {@link #of(String, Map)} and {@link
+ * Builder} check each attribute once, and {@link #with(String, String)} checks only the one it
+ * adds. Create keys once per request (or cache them): {@code TenantKey.of("acme").with("plan",
+ * "pro")}.
  *
  * <p>Thread safety: immutable.
  *
@@ -140,7 +141,7 @@ public record TenantKey(String id, Map<String, String> attributes) {
               + " characters: "
               + value.length());
     }
-    int bad = Checks.firstControl(value, false);
+    int bad = Checks.firstControl(value, true);
     if (bad >= 0) {
       throw new FlagValidationException(
           "attributes",

@@ -67,6 +67,17 @@ final class FlagFieldsTest {
   }
 
   @Test
+  void names_coverEveryRecordComponentOfFlag() {
+    // The recipe's guard: a field added to Flag but not to FlagFields fails here.
+    List<String> components = new ArrayList<>();
+    for (java.lang.reflect.RecordComponent c : Flag.class.getRecordComponents()) {
+      // The one field whose JSON form differs from its Java form: basis points travel as percent.
+      components.add(c.getName().equals("rolloutBasisPoints") ? "rolloutPercent" : c.getName());
+    }
+    assertThat(FlagFields.NAMES).containsExactlyElementsOf(components);
+  }
+
+  @Test
   void toJsonThenFromJson_roundTripsEveryField() {
     assertThat(FlagFields.fromJson(FlagFields.toJson(FULL))).isEqualTo(FULL);
     assertThat(FlagFields.fromJson(FlagFields.toJson(Flag.of("f")))).isEqualTo(Flag.of("f"));

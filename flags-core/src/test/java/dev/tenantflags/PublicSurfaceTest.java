@@ -33,6 +33,8 @@ final class PublicSurfaceTest {
           "dev.tenantflags.EnsureResult",
           "dev.tenantflags.Environment",
           "dev.tenantflags.Evaluation",
+          "dev.tenantflags.Exposure",
+          "dev.tenantflags.ExposureListener",
           "dev.tenantflags.FeatureFlags",
           "dev.tenantflags.FeatureFlagsListener",
           "dev.tenantflags.Flag",

@@ -121,9 +121,11 @@ final class TenantKeyTest {
     assertThatThrownBy(() -> TenantKey.of("ac\u0000me"))
         .isInstanceOf(FlagValidationException.class)
         .hasMessage("tenant must not contain control characters: U+0000 at index 2");
-    assertThatThrownBy(() -> TenantKey.of("acme").with("plan", "pro\n"))
-        .hasMessage("attribute 'plan' must not contain control characters: U+000A at index 3")
+    assertThatThrownBy(() -> TenantKey.of("acme").with("plan", "pro\r"))
+        .hasMessage("attribute 'plan' must not contain control characters: U+000D at index 3")
         .satisfies(e -> assertThat(((FlagValidationException) e).field()).isEqualTo("attributes"));
     assertThat(TenantKey.of("ключ").with("plan", "pro ✓").attribute("plan")).isEqualTo("pro ✓");
+    // SPEC §6: tab and newline are the two control characters text may hold.
+    assertThat(TenantKey.of("tab\there").with("plan", "a\nb").attribute("plan")).isEqualTo("a\nb");
   }
 }

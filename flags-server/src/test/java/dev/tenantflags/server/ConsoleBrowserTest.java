@@ -363,7 +363,8 @@ final class ConsoleBrowserTest {
     openFlag("race_flag");
     // Someone else changes the flag after the page opened it.
     assertThat(
-            admin.patch("/api/flags/race_flag", "{\"description\": \"changed elsewhere\"}", "\"1\"")
+            admin
+                .patch("/api/flags/race_flag", "{\"description\": \"changed elsewhere\"}", "\"1\"")
                 .status())
         .isEqualTo(200);
 
@@ -375,8 +376,8 @@ final class ConsoleBrowserTest {
     shot("24-stale-version-reload");
     browser.click("#alert-action");
     browser.waitFor(
-        "document.querySelector('#flag-detail textarea').value === 'changed elsewhere'"
-            + " && document.querySelector('.detail-head .muted').textContent.includes('version 2')");
+        "document.querySelector('#flag-detail textarea').value === 'changed elsewhere' &&"
+            + " document.querySelector('.detail-head .muted').textContent.includes('version 2')");
     assertThat(browser.visible("#alert")).isFalse();
     noPageErrors();
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagExport;
+import dev.tenantflags.FlagFields;
 import dev.tenantflags.TenantOverride;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class RelayEvents {
     root.put("previous", previous);
     List<Object> flags = new ArrayList<>();
     for (Flag flag : changedFlags) {
-      flags.add(FlagExport.toMap(flag));
+      flags.add(FlagFields.toMap(flag));
     }
     root.put("flags", flags);
     Map<String, Object> overrides = new LinkedHashMap<>();
