@@ -2,6 +2,7 @@ package dev.tenantflags;
 
 import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.OverrideSet;
+import dev.tenantflags.spi.UnreadableRowException;
 import dev.tenantflags.spi.UsageBucket;
 import java.time.Instant;
 import java.util.List;
@@ -29,10 +30,10 @@ public final class FlagAdmin {
   /** Pass as {@code expectedVersion} to update whatever version is stored. */
   public static final long ANY_VERSION = -1;
 
-  private final FeatureFlags client;
-  private final FlagStore store;
-  private final String environment;
-  private final String actor;
+  final FeatureFlags client;
+  final FlagStore store;
+  final String environment;
+  final String actor;
   private final boolean respectLocks;
 
   FlagAdmin(FeatureFlags client, String actor, boolean respectLocks) {
@@ -78,6 +79,8 @@ public final class FlagAdmin {
    *
    * @param key the flag key
    * @return the flag, archived or not, or empty
+   * @throws UnreadableRowException if the stored row cannot be read (SPEC §4); it carries the
+   *     version that {@link #replace} expects
    */
   public Optional<Flag> flag(String key) {
     return store.loadFlag(environment, key);
@@ -250,6 +253,7 @@ public final class FlagAdmin {
    *     expectedVersion}
    * @throws FlagValidationException if the result is invalid, changes the key, or has an unknown or
    *     cyclic prerequisite, or a prerequisite chain of more than 32 flags
+   * @throws UnreadableRowException if the stored row cannot be read: use {@link #replace}
    */
   public Flag update(String key, long expectedVersion, UnaryOperator<Flag> change, String comment) {
     Checks.notNull("change", change);
@@ -257,7 +261,36 @@ public final class FlagAdmin {
   }
 
   /**
-   * Archives (soft-deletes) a flag: it evaluates false and keeps its history.
+   * Replaces a flag's whole definition (keeping whether it is archived), also over a stored row
+   * that cannot be read (SPEC §4), which then becomes {@code flag}, not archived.
+   *
+   * @param flag the new definition; its version and change metadata are ignored
+   * @param expectedVersion the stored version (of an unreadable row: {@link
+   *     UnreadableRowException#version()}), or {@link #ANY_VERSION}
+   * @param comment why, or null
+   * @return the stored flag
+   * @throws FlagNotFoundException if there is no such flag
+   * @throws FlagConflictException {@code STALE_VERSION} if the stored version differs
+   * @throws FlagValidationException if a prerequisite is unknown or cyclic, or a chain too long
+   */
+  public Flag replace(Flag flag, long expectedVersion, String comment) {
+    Checks.notNull("flag", flag);
+    try {
+      return change(
+          flag.key(),
+          expectedVersion,
+          f -> flag.withArchived(f.archived()),
+          AuditAction.FLAG_UPDATED,
+          comment);
+    } catch (UnreadableRowException e) {
+      return UnreadableFlags.writeOver(
+          this, e, expectedVersion, flag, AuditAction.FLAG_UPDATED, comment);
+    }
+  }
+
+  /**
+   * Archives (soft-deletes) a flag: it evaluates false and keeps its history. A stored row that
+   * cannot be read becomes an archived {@link Flag#of(String)}.
    *
    * @param key the flag key
    * @param comment why, or null
@@ -281,7 +314,8 @@ public final class FlagAdmin {
   }
 
   /**
-   * The kill switch: sets a flag's state to {@code OFF}, which beats every override and rule.
+   * The kill switch: sets a flag's state to {@code OFF}, which beats every override and rule. A
+   * stored row that cannot be read becomes {@link Flag#of(String)} with state {@code OFF}.
    *
    * @param key the flag key
    * @param comment why, or null
@@ -315,50 +349,17 @@ public final class FlagAdmin {
   /**
    * Declares a flag from code or configuration: creates it when absent; when present, brings it to
    * the declaration only if nobody but {@code ensure} changed it since (its last change was made by
-   * this actor through {@code ensure}), so operators' edits survive restarts.
+   * this actor through {@code ensure}), so operators' edits survive restarts. A stored row that
+   * cannot be read is left for an operator to repair ({@link EnsureResult#KEPT_OPERATOR_CHANGES}).
    *
    * @param declared the declared flag
    * @return what happened
    */
   public EnsureResult ensure(Flag declared) {
-    Checks.notNull("flag", declared);
-    Optional<Flag> existing = store.loadFlag(environment, declared.key());
-    if (existing.isEmpty()) {
-      try {
-        create(declared, "declared by ensure");
-        return EnsureResult.CREATED;
-      } catch (FlagConflictException e) {
-        // Another instance declared it at the same moment; theirs stands.
-        return EnsureResult.UNCHANGED;
-      }
-    }
-    Flag current = existing.get();
-    if (current.sameConfiguration(
-        declared.withVersion(current.version(), current.updatedAt(), current.updatedBy()))) {
-      return EnsureResult.UNCHANGED;
-    }
-    if (!ensureMarker().equals(current.updatedBy())) {
-      return EnsureResult.KEPT_OPERATOR_CHANGES;
-    }
-    try {
-      change(
-          current.key(),
-          current.version(),
-          f -> declared.withArchived(f.archived()),
-          AuditAction.FLAG_UPDATED,
-          "declared by ensure");
-      return EnsureResult.UPDATED;
-    } catch (FlagConflictException e) {
-      return EnsureResult.KEPT_OPERATOR_CHANGES;
-    }
+    return Declarations.ensure(this, declared);
   }
 
-  /** The actor name stamped on flags written by ensure; anything else is an operator's edit. */
-  private String ensureMarker() {
-    return actor;
-  }
-
-  private Flag change(
+  Flag change(
       String key,
       long expectedVersion,
       UnaryOperator<Flag> change,
@@ -366,11 +367,16 @@ public final class FlagAdmin {
       String comment) {
     Checks.flagKey("key", key);
     checkComment(comment);
-    Flag current =
-        store
-            .loadFlag(environment, key)
-            .orElseThrow(
-                () -> new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist"));
+    Flag current;
+    try {
+      current =
+          store
+              .loadFlag(environment, key)
+              .orElseThrow(
+                  () -> new FlagNotFoundException("flag " + Checks.quote(key) + " does not exist"));
+    } catch (UnreadableRowException e) {
+      return UnreadableFlags.overUnreadable(this, e, expectedVersion, action, comment);
+    }
     if (expectedVersion != ANY_VERSION && current.version() != expectedVersion) {
       throw new FlagConflictException(
           FlagConflictException.Kind.STALE_VERSION,
@@ -551,17 +557,17 @@ public final class FlagAdmin {
   // ---- validation -------------------------------------------------------------------------------
 
   /** Every prerequisite exists, the new edges close no cycle, the graph stays bounded. */
-  private void checkPrerequisites(Flag flag) {
+  void checkPrerequisites(Flag flag) {
     if (!flag.prerequisites().isEmpty()) {
       PrerequisiteCheck.check(flag, store.loadFlags(environment).flags());
     }
   }
 
-  private static void checkComment(String comment) {
+  static void checkComment(String comment) {
     Checks.text("comment", comment, Checks.MAX_TEXT);
   }
 
-  private AuditEntry entry(
+  AuditEntry entry(
       Instant at,
       AuditAction action,
       String key,

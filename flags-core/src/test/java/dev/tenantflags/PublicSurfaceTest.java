@@ -58,6 +58,7 @@ final class PublicSurfaceTest {
           "dev.tenantflags.spi.FlagStoreException",
           "dev.tenantflags.spi.OverrideSet",
           "dev.tenantflags.spi.UnreadableRow",
+          "dev.tenantflags.spi.UnreadableRowException",
           "dev.tenantflags.spi.UsageBucket");
 
   private static final Pattern PUBLIC_TYPE =

@@ -75,6 +75,8 @@ public interface FlagStore extends AutoCloseable {
    * @param environment the environment name
    * @param key the flag key
    * @return the flag, or empty when there is none (archived flags are returned)
+   * @throws UnreadableRowException if the stored row cannot be read (SPEC §4); stores throw it with
+   *     the row's stored version, which {@link #updateFlag} accepts to replace the row
    * @throws FlagStoreException if the storage fails
    */
   Optional<Flag> loadFlag(String environment, String key);
@@ -177,7 +179,8 @@ public interface FlagStore extends AutoCloseable {
   AuditEntry createFlag(String environment, Flag flag, AuditEntry audit);
 
   /**
-   * Replaces a flag if its stored version is {@code expectedVersion}.
+   * Replaces a flag if its stored version is {@code expectedVersion}, also when the stored row is
+   * unreadable (only its version is compared).
    *
    * @param environment the environment name
    * @param flag the new flag, with its new version and change metadata set

@@ -195,8 +195,9 @@ public final class JdbiFlagStore implements FlagStore {
   /**
    * {@inheritDoc}
    *
-   * @throws FlagStoreException also when the stored row is unreadable (SPEC §4); the message names
-   *     the problem. {@link #updateFlag} can still replace it: it checks the version column only.
+   * @throws dev.tenantflags.spi.UnreadableRowException when the stored row is unreadable (SPEC §4),
+   *     with the problem and the stored version. {@link #updateFlag} can still replace it: it
+   *     checks the version column only.
    */
   @Override
   public Optional<Flag> loadFlag(String environment, String key) {

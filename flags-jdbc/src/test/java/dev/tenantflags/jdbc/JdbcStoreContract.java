@@ -15,6 +15,7 @@ import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.FlagStoreContract;
 import dev.tenantflags.spi.FlagStoreException;
+import dev.tenantflags.spi.UnreadableRowException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,52 @@ abstract class JdbcStoreContract extends FlagStoreContract {
         .asString()
         .contains("column scope")
         .doesNotContain("[");
+  }
+
+  @Test
+  void loadFlag_unreadableRow_throwsUnreadableRowExceptionWithStoredVersion() {
+    create(flag("bad", 1));
+    store.updateFlag(ENV, flag("bad", 2), 1, audit(AuditAction.FLAG_UPDATED, "bad", null));
+    damageFlagRow(ENV, "bad", FlagDamage.UNKNOWN_STATE);
+    assertThatThrownBy(() -> store.loadFlag(ENV, "bad"))
+        .isInstanceOfSatisfying(
+            UnreadableRowException.class,
+            e -> {
+              assertThat(e.version()).isEqualTo(2);
+              assertThat(e.row().flagKey()).isEqualTo("bad");
+              assertThat(e.row().problem()).contains("state");
+            });
+  }
+
+  @Test
+  void updateFlag_overUnreadableRow_replacesItAtTheStoredVersion() {
+    create(flag("bad", 1));
+    damageFlagRow(ENV, "bad", FlagDamage.MALFORMED_SCOPE_JSON);
+    assertThatThrownBy(
+            () ->
+                store.updateFlag(
+                    ENV, flag("bad", 3), 2, audit(AuditAction.FLAG_UPDATED, "bad", null)))
+        .isInstanceOf(FlagConflictException.class);
+    AuditEntry entry =
+        new AuditEntry(
+            0,
+            now(),
+            "tester",
+            AuditAction.FLAG_UPDATED,
+            ENV,
+            "bad",
+            null,
+            "{\"key\":\"bad\",\"unreadable\":true}",
+            null,
+            null);
+    store.updateFlag(ENV, flag("bad", 2).withState(FlagState.ON), 1, entry);
+    assertThat(store.loadFlag(ENV, "bad").orElseThrow().state()).isEqualTo(FlagState.ON);
+    assertThat(store.loadFlags(ENV).unreadable()).isEmpty();
+    assertThat(store.audit(new AuditQuery(ENV, "bad", null, null, null, 1)))
+        .singleElement()
+        .extracting(AuditEntry::before)
+        .asString()
+        .contains("unreadable");
   }
 
   @Test

@@ -7,9 +7,9 @@ import dev.tenantflags.Flag;
 import dev.tenantflags.TenantOverride;
 import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagSet;
-import dev.tenantflags.spi.FlagStoreException;
 import dev.tenantflags.spi.OverrideSet;
 import dev.tenantflags.spi.UnreadableRow;
+import dev.tenantflags.spi.UnreadableRowException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -86,19 +86,19 @@ public final class FlagReads {
    * @param environment the environment
    * @param key the key
    * @return the flag
-   * @throws FlagStoreException if the row is unreadable
+   * @throws UnreadableRowException if the row is unreadable, with its stored version
    */
   public Optional<Flag> loadFlag(String environment, String key) {
     Optional<Rows.Mapped<Flag>> row =
         calls.read(Operation.LOAD_FLAG, h -> h.attach(StoreDao.class).flag(environment, key));
     if (row.isPresent() && row.get().value() == null) {
-      throw new FlagStoreException(
-          Operation.LOAD_FLAG.label()
-              + " failed: the stored row of flag '"
-              + key
-              + "' is unreadable: "
-              + row.get().unreadable().problem()
-              + "; replace it (update with its stored version) or archive it");
+      // The version column alone is read again, so the caller can replace the row (SPEC §4).
+      long version =
+          calls
+              .read(
+                  Operation.LOAD_FLAG, h -> h.attach(StoreDao.class).flagVersion(environment, key))
+              .orElse(0L);
+      throw new UnreadableRowException(row.get().unreadable(), version);
     }
     return row.map(Rows.Mapped::value);
   }
