@@ -2,6 +2,7 @@ package dev.tenantflags;
 
 import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.OverrideSet;
+import dev.tenantflags.spi.UnreadableRow;
 import dev.tenantflags.spi.UnreadableRowException;
 import dev.tenantflags.spi.UsageBucket;
 import java.time.Instant;
@@ -93,6 +94,15 @@ public final class FlagAdmin {
    */
   public List<Flag> flags() {
     return store.loadFlags(environment).flags();
+  }
+
+  /**
+   * Reads the environment's flag rows that the store cannot read (SPEC §4).
+   *
+   * @return the rows, each naming its flag and problem
+   */
+  public List<UnreadableRow> unreadableFlags() {
+    return store.loadFlags(environment).unreadable();
   }
 
   /**
@@ -435,7 +445,7 @@ public final class FlagAdmin {
         current -> {
           TenantOverride previous = current.orElse(null);
           if (respectLocks && (locked || (previous != null && previous.locked()))) {
-            throw locked(key, tenantId);
+            throw FlagConflictException.locked(key, tenantId);
           }
           return entry(
               now,
@@ -470,7 +480,7 @@ public final class FlagAdmin {
         tenantId,
         previous -> {
           if (respectLocks && previous.locked()) {
-            throw locked(key, tenantId);
+            throw FlagConflictException.locked(key, tenantId);
           }
           return entry(
               now,
@@ -482,16 +492,6 @@ public final class FlagAdmin {
               comment);
         });
     client.refreshNow();
-  }
-
-  private static FlagConflictException locked(String key, String tenantId) {
-    return new FlagConflictException(
-        FlagConflictException.Kind.LOCKED,
-        "override of flag "
-            + Checks.quote(key)
-            + " for tenant "
-            + Checks.quote(tenantId)
-            + " is locked; only an admin may change locked overrides");
   }
 
   // ---- environments ---------------------------------------------------------------------------

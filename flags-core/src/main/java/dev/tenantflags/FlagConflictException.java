@@ -42,4 +42,15 @@ public final class FlagConflictException extends RuntimeException {
   public Kind kind() {
     return kind;
   }
+
+  /** The refusal of a change to a locked override by an admin that respects locks. */
+  static FlagConflictException locked(String key, String tenantId) {
+    return new FlagConflictException(
+        Kind.LOCKED,
+        "override of flag "
+            + Checks.quote(key)
+            + " for tenant "
+            + Checks.quote(tenantId)
+            + " is locked; only an admin may change locked overrides");
+  }
 }

@@ -4,8 +4,10 @@ import static dev.tenantflags.TestFlags.ENV;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tenantflags.spi.FlagSet;
 import dev.tenantflags.spi.UnreadableRow;
 import dev.tenantflags.spi.UnreadableRowException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +43,22 @@ final class FlagAdminUnreadableTest {
             flag.get().version());
       }
       return flag;
+    }
+
+    @Override
+    public FlagSet loadFlags(String environment) {
+      FlagSet set = super.loadFlags(environment);
+      List<Flag> readable = new ArrayList<>();
+      List<UnreadableRow> unreadable = new ArrayList<>();
+      for (Flag f : set.flags()) {
+        if (corrupt.contains(f.key())) {
+          unreadable.add(
+              new UnreadableRow("flag", f.key(), null, "column scope is not valid JSON"));
+        } else {
+          readable.add(f);
+        }
+      }
+      return new FlagSet(set.version(), readable, set.flagsWithOverrides(), unreadable);
     }
 
     @Override
@@ -141,6 +159,13 @@ final class FlagAdminUnreadableTest {
     assertThat(stored.archived()).isFalse();
     assertThat(stored.version()).isEqualTo(3);
     assertThat(lastEntry().action()).isEqualTo(AuditAction.FLAG_KILLED);
+  }
+
+  @Test
+  void unreadableFlags_corruptRow_isListedUntilReplaced() {
+    assertThat(admin.unreadableFlags()).extracting(UnreadableRow::flagKey).containsExactly("bad");
+    admin.replace(Flag.of("bad"), FlagAdmin.ANY_VERSION, null);
+    assertThat(admin.unreadableFlags()).isEmpty();
   }
 
   @Test
