@@ -76,6 +76,7 @@ final class ApiRouter {
             route("POST", "/flags", DEVELOPER, NONE, flags::create),
             route("GET", "/flags/{key}", VIEWER, NONE, flags::get),
             route("PATCH", "/flags/{key}", DEVELOPER, NONE, flags::patch),
+            route("PUT", "/flags/{key}", ADMIN, NONE, flags::replace),
             route("DELETE", "/flags/{key}", ADMIN, NONE, flags::archive),
             route("POST", "/flags/{key}/kill", DEVELOPER, NONE, flags::kill),
             route("POST", "/flags/{key}/restore", ADMIN, NONE, flags::restore),

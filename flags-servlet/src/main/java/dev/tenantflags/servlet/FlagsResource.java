@@ -5,6 +5,8 @@ import dev.tenantflags.AuditQuery;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagAdmin;
 import dev.tenantflags.FlagValidationException;
+import dev.tenantflags.spi.UnreadableRow;
+import dev.tenantflags.spi.UnreadableRowException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +18,8 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code /flags} and {@code /flags/{key}}: list, create, read, patch, archive, restore, kill and
- * history. Kill, archive and restore take no {@code If-Match}: FlagAdmin retries them on a
+ * {@code /flags} and {@code /flags/{key}}: list, create, read, patch, replace, archive, restore,
+ * kill and history. Kill, archive and restore take no {@code If-Match}: FlagAdmin retries them on a
  * concurrent edit, so they never answer 412.
  */
 final class FlagsResource {
@@ -69,6 +71,7 @@ final class FlagsResource {
         out.add(json);
       }
     }
+    unreadable(admin, needle, out);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("environment", env);
     body.put("flags", out);
@@ -118,6 +121,21 @@ final class FlagsResource {
         env);
   }
 
+  /** PUT: a full definition replaces the stored one, also a row the store cannot read. */
+  void replace(ApiCall c) throws IOException {
+    String key = c.param("key");
+    String env = environments.resolve(c.query("env"));
+    policy.change(c.caller, env);
+    long expected = c.ifMatch(false);
+    RequestBody b = RequestBody.read(c.request, FlagPatch.BODY_FIELDS, true);
+    if (b.has("key") && !key.equals(b.string("key"))) {
+      throw new FlagValidationException(
+          "key", "key is immutable: " + RequestBody.quote(String.valueOf(b.string("key"))));
+    }
+    Flag flag = FlagPatch.apply(b, Flag.of(key));
+    respond(c, 200, policy.admin(c.caller, env).replace(flag, expected, b.string("comment")), env);
+  }
+
   void archive(ApiCall c) throws IOException {
     String env = environments.resolve(c.query("env"));
     respond(c, 200, policy.admin(c.caller, env).archive(c.param("key"), c.comment()), env);
@@ -157,6 +175,31 @@ final class FlagsResource {
     c.response.setHeader("ETag", "\"" + flag.version() + "\"");
     FlagAdmin admin = policy.admin(c.caller, env);
     c.json(status, usage.flagJson(flag, usage.lastEvaluated(env), admin));
+  }
+
+  /**
+   * Lists the rows the store cannot read after the flags, whatever the filters but {@code q} (their
+   * module, tags and state are unknown), so a console can offer their repair.
+   */
+  private static void unreadable(FlagAdmin admin, String needle, List<Object> out) {
+    for (UnreadableRow row : admin.unreadableFlags()) {
+      if (needle != null && !row.flagKey().contains(needle)) {
+        continue;
+      }
+      long version;
+      try {
+        admin.flag(row.flagKey());
+        continue; // repaired since the listing was read
+      } catch (UnreadableRowException e) {
+        version = e.version();
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("key", row.flagKey());
+      json.put("unreadable", true);
+      json.put("problem", row.problem());
+      json.put("version", version);
+      out.add(json);
+    }
   }
 
   private static String oneOf(ApiCall c, String name, String... allowed) {

@@ -4,6 +4,7 @@ import dev.tenantflags.FlagConflictException;
 import dev.tenantflags.FlagNotFoundException;
 import dev.tenantflags.FlagValidationException;
 import dev.tenantflags.spi.FlagStoreException;
+import dev.tenantflags.spi.UnreadableRowException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -35,6 +36,9 @@ final class Problems {
     if (e instanceof FlagConflictException c) {
       return conflict(c);
     }
+    if (e instanceof UnreadableRowException u) {
+      return unreadable(u);
+    }
     if (e instanceof FlagStoreException) {
       LOG.warn("flag store failed during an admin request: {}", e.toString());
       return new Problem(
@@ -54,6 +58,24 @@ final class Problems {
     }
     LOG.error("admin request failed unexpectedly", e);
     return new Problem(500, "internal-error", "Internal server error", "unexpected error");
+  }
+
+  /** A flag row the store cannot read (SPEC §4) is a conflict the caller can repair: say how. */
+  static Problem unreadable(UnreadableRowException e) {
+    String key = e.row().flagKey();
+    return new Problem(
+            409,
+            "unreadable-row",
+            "Conflict",
+            e.getMessage()
+                + "; replace it with PUT /api/flags/"
+                + key
+                + " (If-Match: \""
+                + e.version()
+                + "\") or archive it with DELETE")
+        .with("flagKey", key)
+        .with("problem", e.row().problem())
+        .with("version", e.version());
   }
 
   private static Problem conflict(FlagConflictException e) {

@@ -27,6 +27,7 @@ final class ApiRouterTest {
           "POST /flags DEVELOPER NONE",
           "GET /flags/{key} VIEWER NONE",
           "PATCH /flags/{key} DEVELOPER NONE",
+          "PUT /flags/{key} ADMIN NONE",
           "DELETE /flags/{key} ADMIN NONE",
           "POST /flags/{key}/kill DEVELOPER NONE",
           "POST /flags/{key}/restore ADMIN NONE",

@@ -84,6 +84,13 @@ final class RoleMatrixTest {
               Setup.FLAG,
               "403 403 200 200 403 403"),
           new Endpoint(
+              "replace flag",
+              "PUT",
+              "/flags/{k}",
+              "{\"description\":\"replaced\"}",
+              Setup.FLAG,
+              "403 403 403 200 403 403"),
+          new Endpoint(
               "archive flag", "DELETE", "/flags/{k}", null, Setup.FLAG, "403 403 403 200 403 403"),
           new Endpoint(
               "kill flag", "POST", "/flags/{k}/kill", null, Setup.FLAG, "403 403 200 200 403 403"),
