@@ -6,11 +6,14 @@ import dev.tenantflags.Status;
 import dev.tenantflags.servlet.Authenticator;
 import dev.tenantflags.servlet.Caller;
 import dev.tenantflags.servlet.Role;
+import dev.tenantflags.spi.UnreadableRow;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,12 +67,27 @@ final class HealthServlet extends HttpServlet {
       body.put("store", "jdbc");
       body.put("dialect", dialect);
       body.put("detail", status.detail());
+      body.put("unreadable", unreadable(status));
     }
     response.setStatus(summary.equals("DOWN") ? 503 : 200);
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-store");
     JSON.writeValue(response.getOutputStream(), body);
+  }
+
+  /** The rows the client cannot read (SPEC §4), as {@code /api/status} names them. */
+  private static List<Map<String, Object>> unreadable(Status status) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (UnreadableRow row : status.unreadable()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", row.kind());
+      m.put("flagKey", row.flagKey());
+      m.put("tenantId", row.tenantId());
+      m.put("problem", row.problem());
+      rows.add(m);
+    }
+    return rows;
   }
 
   private boolean isViewer(HttpServletRequest request) {
