@@ -134,7 +134,7 @@ function renderList() {
       f.stale ? h('span', { class: 'badge badge-stale', title: staleWords(f), text: 'stale' }) : null,
       f.description ? h('div', { class: 'muted desc', text: f.description }) : null),
     h('td', { class: 'col-module', text: f.module || '' }),
-    h('td', {}, statePill(f.state)),
+    h('td', {}, f.unreadable ? h('span', { class: 'badge', title: f.problem, text: 'unreadable' }) : statePill(f.state)),
     h('td', { class: 'scope-summary col-who', text: scopeSummary(f) }),
     h('td', { class: 'col-usage' }, usageByKey.get(f.key) ? sparkline(usageByKey.get(f.key)) : h('span', { class: 'muted', text: '—' })))));
   document.getElementById('flag-empty').hidden = shown.length > 0;
