@@ -8,10 +8,12 @@ import dev.tenantflags.FlagAdmin;
 import dev.tenantflags.FlagConflictException;
 import dev.tenantflags.FlagExport;
 import dev.tenantflags.jdbc.JdbiFlagStore;
+import dev.tenantflags.servlet.Authenticator;
 import dev.tenantflags.servlet.BearerTokenAuthenticator;
 import dev.tenantflags.servlet.ConsoleServlet;
 import dev.tenantflags.servlet.FlagAdminServlet;
 import dev.tenantflags.servlet.Role;
+import dev.tenantflags.servlet.StoreTokenAuthenticator;
 import dev.tenantflags.servlet.relay.ChangeBroadcaster;
 import dev.tenantflags.spi.FlagStore;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -68,16 +71,23 @@ public final class FlagServer implements AutoCloseable {
   private final ChangeBroadcaster relay;
   private final FeatureFlags flags;
   private final FlagStore store;
+  private final StoreTokenAuthenticator storeTokens;
   private final int port;
   private final Object closeLock = new Object();
   private boolean closed;
 
   private FlagServer(
-      Server jetty, ChangeBroadcaster relay, FeatureFlags flags, FlagStore store, int port) {
+      Server jetty,
+      ChangeBroadcaster relay,
+      FeatureFlags flags,
+      FlagStore store,
+      StoreTokenAuthenticator storeTokens,
+      int port) {
     this.jetty = jetty;
     this.relay = relay;
     this.flags = flags;
     this.store = store;
+    this.storeTokens = storeTokens;
     this.port = port;
   }
 
@@ -141,6 +151,15 @@ public final class FlagServer implements AutoCloseable {
    */
   public static FlagServer start(ServerOptions options, Map<String, String> env, PrintStream out)
       throws IOException {
+    return start(options, env, out, Clock.systemUTC());
+  }
+
+  /**
+   * {@link #start(ServerOptions, Map, PrintStream)} judging staleness and usage by {@code clock}.
+   */
+  static FlagServer start(
+      ServerOptions options, Map<String, String> env, PrintStream out, Clock usageClock)
+      throws IOException {
     AdminToken adminToken = AdminToken.resolve(options.jdbcUrl(), env);
     BearerTokenAuthenticator.Builder tokens =
         BearerTokenAuthenticator.builder()
@@ -162,6 +181,7 @@ public final class FlagServer implements AutoCloseable {
     FeatureFlags flags = null;
     Server jetty = null;
     ChangeBroadcaster relay = null;
+    StoreTokenAuthenticator storeTokens = null;
     try {
       flags =
           FeatureFlags.builder()
@@ -186,22 +206,21 @@ public final class FlagServer implements AutoCloseable {
       connector.setAcceptQueueSize(1024);
       jetty.addConnector(connector);
       jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
+      jetty.setErrorHandler(new ProblemErrorHandler());
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
+      // Tokens created in the console live in the store; the file and FLAGS_ADMIN_TOKEN still work.
+      storeTokens = storeTokens(flags);
       // The admin API serves the relay endpoints of SPEC §10 too; their event streams need async.
       relay = ChangeBroadcaster.builder().store(store).build();
       ServletHolder api =
           new ServletHolder(
-              "admin-api",
-              FlagAdminServlet.builder()
-                  .flags(flags)
-                  .authenticator(authenticator)
-                  .relay(relay)
-                  .build());
+              "admin-api", adminApi(flags, authenticator, storeTokens, usageClock, relay));
       api.setAsyncSupported(true);
       context.addServlet(api, "/api/*");
+      Authenticator anyToken = storeTokens == null ? authenticator : authenticator.or(storeTokens);
       context.addServlet(
-          new ServletHolder("health", new HealthServlet(flags, dialect, authenticator)), "/health");
+          new ServletHolder("health", new HealthServlet(flags, dialect, anyToken)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");
       jetty.setHandler(context);
       jetty.start();
@@ -231,7 +250,8 @@ public final class FlagServer implements AutoCloseable {
       String host = options.bind().contains(":") ? "[" + options.bind() + "]" : options.bind();
       LOG.info("admin token {}", adminToken.describe());
       if (options.tokens() != null) {
-        LOG.info("loaded {} tokens from {}", fileTokens, options.tokens());
+        LOG.info(
+            "loaded {} token{} from {}", fileTokens, fileTokens == 1 ? "" : "s", options.tokens());
       }
       LOG.info(
           "store {} ({}); default environment {}",
@@ -240,12 +260,15 @@ public final class FlagServer implements AutoCloseable {
           options.environment());
       out.println("flags-server listening on http://" + host + ":" + port + "/");
       out.flush();
-      return new FlagServer(jetty, relay, flags, store, port);
+      return new FlagServer(jetty, relay, flags, store, storeTokens, port);
     } catch (Exception e) {
       if (relay != null) {
         relay.close();
       }
       stopQuietly(jetty);
+      if (storeTokens != null) {
+        storeTokens.close();
+      }
       if (flags != null) {
         flags.close();
       }
@@ -254,6 +277,35 @@ public final class FlagServer implements AutoCloseable {
         throw r;
       }
       throw new IllegalStateException("starting the server failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static FlagAdminServlet adminApi(
+      FeatureFlags flags,
+      BearerTokenAuthenticator fileTokens,
+      StoreTokenAuthenticator storeTokens,
+      Clock usageClock,
+      ChangeBroadcaster relay) {
+    FlagAdminServlet.Builder api =
+        FlagAdminServlet.builder()
+            .flags(flags)
+            .authenticator(fileTokens)
+            .clock(usageClock)
+            .relay(relay);
+    if (storeTokens != null) {
+      api.storeTokens(storeTokens);
+    }
+    return api.build();
+  }
+
+  /** The store's API tokens, or null (logged once) for a store that keeps none. */
+  private static StoreTokenAuthenticator storeTokens(FeatureFlags flags) {
+    try {
+      return StoreTokenAuthenticator.builder(flags).build();
+    } catch (UnsupportedOperationException e) {
+      LOG.warn(
+          "this store keeps no API tokens: only the tokens file and FLAGS_ADMIN_TOKEN sign in");
+      return null;
     }
   }
 
@@ -274,10 +326,10 @@ public final class FlagServer implements AutoCloseable {
 
   /** An empty store gets the three usual environments; production is protected. */
   private static void createDefaultEnvironments(FeatureFlags flags) {
-    if (!flags.store().environments().isEmpty()) {
+    FlagAdmin admin = flags.admin(SERVER_ACTOR);
+    if (!admin.environments().isEmpty()) {
       return;
     }
-    FlagAdmin admin = flags.admin(SERVER_ACTOR);
     for (Environment env :
         List.of(
             new Environment("development", false),
@@ -355,6 +407,10 @@ public final class FlagServer implements AutoCloseable {
     LOG.info("stopping");
     relay.close(); // streams end with a retry hint while the connectors still run
     stopQuietly(jetty);
+    // Writes the last batch of tokens' last-used times before the store closes.
+    if (storeTokens != null) {
+      storeTokens.close();
+    }
     flags.close();
     try {
       store.close();

@@ -129,7 +129,13 @@ final class FlagServerProcessTest {
         .isEqualTo(AdminToken.sha256(token))
         .doesNotContain(token);
 
-    try (Running second = new Running(java(dir, "--port", "0").start())) {
+    Files.writeString(
+        dir.resolve("tokens.json"),
+        "[{\"name\": \"a\", \"role\": \"VIEWER\", \"token\": \"viewer-token-0123456789\"},"
+            + " {\"name\": \"b\", \"role\": \"EVALUATOR\", \"token\":"
+            + " \"evaluator-token-012345\"}]");
+    try (Running second =
+        new Running(java(dir, "--port", "0", "--tokens", "tokens.json").start())) {
       int port = second.port();
       Http admin = new Http(port, token);
 
@@ -145,7 +151,8 @@ final class FlagServerProcessTest {
       assertThat(String.join("\n", second.lines))
           .doesNotContain(token)
           .doesNotContain("generated an admin token")
-          .contains("admin token generated on an earlier start");
+          .contains("admin token generated on an earlier start")
+          .contains("loaded 2 tokens from tokens.json");
       second.stop();
     }
   }

@@ -303,4 +303,108 @@ final class FlagServerTest {
       assertThat(new Http(server.port(), token).get("/api/flags").status()).isEqualTo(200);
     }
   }
+
+  @Test
+  void tokens_createdAtRunTime_signInSurviveARestartAndRevokeWithoutOne() throws Exception {
+    String secret;
+    try (FlagServer server = start(options())) {
+      Http admin = new Http(server.port(), TOKEN);
+      Http.Response created =
+          admin.post(
+              "/api/tokens",
+              "{\"name\": \"viewer-bot\", \"role\": \"VIEWER\", \"comment\": \"dashboards\"}");
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      secret = created.json().path("token").asText();
+      assertThat(new Http(server.port(), secret).get("/api/flags").status()).isEqualTo(200);
+      assertThat(new Http(server.port(), secret).get("/health").json().path("state").asText())
+          .isEqualTo("READY");
+    }
+    try (FlagServer server = start(options())) {
+      Http admin = new Http(server.port(), TOKEN);
+      Http viewer = new Http(server.port(), secret);
+      assertThat(viewer.get("/api/flags").status()).isEqualTo(200);
+      assertThat(admin.get("/api/tokens").body()).contains("viewer-bot").doesNotContain(secret);
+
+      assertThat(admin.delete("/api/tokens/viewer-bot").status()).isEqualTo(204);
+
+      assertThat(viewer.get("/api/flags").status()).isEqualTo(401);
+      assertThat(admin.get("/api/audit?action=TOKEN_REVOKED").body()).contains("viewer-bot");
+    }
+  }
+
+  @Test
+  void audit_actionFilterAndADeletedEnvironment_answerAsDocumented() throws Exception {
+    try (FlagServer server = start(options())) {
+      Http admin = new Http(server.port(), TOKEN);
+      assertThat(admin.post("/api/environments", "{\"name\": \"qa\"}").status()).isEqualTo(201);
+      assertThat(admin.post("/api/flags?env=qa", "{\"key\": \"f1\"}").status()).isEqualTo(201);
+      assertThat(admin.put("/api/flags/f1/overrides/acme?env=qa", "{\"enabled\": true}").status())
+          .isEqualTo(200);
+      assertThat(admin.put("/api/flags/f1/overrides/globex?env=qa", "{\"enabled\": true}").status())
+          .isEqualTo(200);
+
+      JsonNode overrides = admin.get("/api/audit?env=qa&action=OVERRIDE_SET&limit=1").json();
+      assertThat(overrides.path("entries")).hasSize(1);
+      assertThat(overrides.path("entries").get(0).path("tenantId").asText()).isEqualTo("globex");
+      JsonNode rest =
+          admin
+              .get(
+                  "/api/audit?env=qa&action=OVERRIDE_SET&limit=1&before="
+                      + overrides.path("next").asText())
+              .json();
+      assertThat(rest.path("entries").get(0).path("tenantId").asText()).isEqualTo("acme");
+      assertThat(rest.path("next").isNull()).isTrue();
+      Http.Response bad = admin.get("/api/audit?action=NOPE");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.raw().headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+      assertThat(bad.json().path("field").asText()).isEqualTo("action");
+
+      assertThat(admin.delete("/api/environments/qa?comment=done").status()).isEqualTo(204);
+      JsonNode deleted = admin.get("/api/audit?env=qa").json();
+      assertThat(deleted.toString())
+          .contains("ENVIRONMENT_DELETED", "OVERRIDE_SET", "FLAG_CREATED");
+      assertThat(admin.get("/api/flags?env=qa").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void api_everyError_isProblemJson_evenForAnEncodedDotSegment() throws Exception {
+    try (FlagServer server = start(options())) {
+      Http admin = new Http(server.port(), TOKEN);
+      for (String path : List.of("/api/flags/%2e%2e", "/api/nope", "/api/flags/NOT-A-KEY")) {
+        Http.Response r = admin.get(path);
+        assertThat(r.status()).as(path).isBetween(400, 404);
+        assertThat(r.raw().headers().firstValue("Content-Type"))
+            .as(path)
+            .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(r.json().path("status").asInt()).as(path).isEqualTo(r.status());
+      }
+    }
+  }
+
+  @Test
+  void api_timestamps_areEpochMillisecondsFromEveryCall() throws Exception {
+    try (FlagServer server = start(options())) {
+      Http admin = new Http(server.port(), TOKEN);
+      JsonNode created = admin.post("/api/flags", "{\"key\": \"ms_flag\"}").json();
+      JsonNode patched = admin.patch("/api/flags/ms_flag", "{\"state\": \"ON\"}", "\"1\"").json();
+      JsonNode read = admin.get("/api/flags/ms_flag").json();
+      JsonNode override =
+          admin.put("/api/flags/ms_flag/overrides/acme", "{\"enabled\": true}").json();
+      JsonNode audit = admin.get("/api/audit?flag=ms_flag").json().path("entries").get(0);
+
+      for (JsonNode at :
+          List.of(
+              created.path("updatedAt"),
+              patched.path("updatedAt"),
+              read.path("updatedAt"),
+              override.path("updatedAt"),
+              audit.path("at"))) {
+        assertThat(at.isIntegralNumber()).as(at.toString()).isTrue();
+        assertThat(at.asLong()).isBetween(1_600_000_000_000L, 4_000_000_000_000L);
+      }
+      assertThat(read.path("updatedAt")).isEqualTo(patched.path("updatedAt"));
+    }
+  }
 }

@@ -168,8 +168,11 @@ final class TenantAdminBrowserTest {
             + " s.dispatchEvent(new Event('change')); })()");
     browser.waitFor("document.querySelectorAll('#mine-list li.tenant-flag').length === 5");
 
-    // Switch smart_inbox on, with a why, in protected production.
-    browser.click("#mine-list li[data-flag=smart_inbox] button[role=switch]");
+    // Switch smart_inbox on, with a why, in protected production — from the keyboard.
+    browser.eval(
+        "document.querySelector('#mine-list li[data-flag=smart_inbox]"
+            + " button[role=switch]').focus()");
+    browser.press("Enter", 13);
     browser.waitFor("document.getElementById('confirm-dialog').open");
     assertThat(browser.text("#confirm-text")).isEqualTo("Turn on smart_inbox for acme?");
     browser.type("#confirm-comment", "our support team asked for it");

@@ -30,6 +30,12 @@ final class EnvironmentsResource {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("default", environments.defaultName());
     body.put("environments", list);
+    // Who is asking, so the console can offer what this caller may do (the API still decides).
+    Map<String, Object> caller = new LinkedHashMap<>();
+    caller.put("name", c.caller.name());
+    caller.put("role", c.caller.role().name());
+    caller.put("tenant", c.caller.tenant());
+    body.put("caller", caller);
     c.json(200, body);
   }
 

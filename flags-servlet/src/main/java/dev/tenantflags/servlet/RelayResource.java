@@ -5,34 +5,34 @@ import dev.tenantflags.servlet.relay.RelayEndpoints;
 import java.io.IOException;
 
 /**
- * {@code GET /snapshot?env=} and {@code GET /stream?env=} (SDK): the relay of SPEC §10, served by
- * the {@link ChangeBroadcaster} given to the servlet's builder. Without one the relay is off and
- * both answer 404 saying so: a relay holds threads and connections, so it is opted into.
+ * {@code GET /snapshot} and {@code GET /stream} (SPEC §10, SDK role) as rows of the admin API's
+ * table, served by the relay's {@link RelayEndpoints}. Without a configured broadcaster both are
+ * 404. The stream goes async: register the servlet with async support.
  */
 final class RelayResource {
 
   private final EnvironmentClients environments;
   private final RelayEndpoints endpoints;
 
+  /**
+   * @param broadcaster the relay's broadcaster, or null when this API serves no relay endpoints
+   */
   RelayResource(EnvironmentClients environments, ChangeBroadcaster broadcaster) {
     this.environments = environments;
     this.endpoints = broadcaster == null ? null : new RelayEndpoints(broadcaster);
   }
 
   void snapshot(ApiCall c) throws IOException {
-    String env = environments.resolve(c.query("env"));
-    endpoints().snapshot(c.request, c.response, env);
+    served().snapshot(c.request, c.response, environments.resolve(c.query("env")));
   }
 
   void stream(ApiCall c) throws IOException {
-    String env = environments.resolve(c.query("env"));
-    endpoints().stream(c.request, c.response, env);
+    served().stream(c.request, c.response, environments.resolve(c.query("env")));
   }
 
-  private RelayEndpoints endpoints() {
+  private RelayEndpoints served() {
     if (endpoints == null) {
-      throw Problem.notFound(
-          "the relay endpoints are not enabled on this server (FlagAdminServlet.Builder.relay)");
+      throw Problem.notFound("this API serves no relay endpoints (no broadcaster configured)");
     }
     return endpoints;
   }

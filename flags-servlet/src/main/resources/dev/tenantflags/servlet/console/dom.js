@@ -152,3 +152,47 @@ export function confirmAction(text, okLabel, { danger = true, warning = null } =
     document.getElementById('confirm-ok').focus();
   });
 }
+
+// ---- chip editor ---------------------------------------------------------------------------------
+
+/** Splits comma-separated text into trimmed, non-empty values. */
+export function splitList(text) {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Chips with a remove button each, and an input + Add button. Values go in as text. Enter adds;
+ * commas separate several values at once.
+ */
+export function chipEditor({ label, values, id, onChange, suggestions = [] }) {
+  let current = [...values];
+  const inputId = `${id}-input`;
+  const listId = suggestions.length ? `${id}-suggestions` : null;
+  const chips = h('ul', { class: 'chips', 'aria-label': label });
+  const input = h('input', { id: inputId, spellcheck: 'false', list: listId, placeholder: 'add…' });
+  const render = () => replace(chips, current.map((v) => h('li', { class: 'chip' },
+    h('span', { text: v }),
+    h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${v} from ${label}`, onclick: () => {
+      current = current.filter((x) => x !== v);
+      render();
+      onChange(current);
+      input.focus();
+    } }, '×'))));
+  const add = () => {
+    const added = splitList(input.value).filter((v) => !current.includes(v));
+    if (!added.length) return;
+    current = [...current, ...added];
+    input.value = '';
+    render();
+    onChange(current);
+  };
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
+  render();
+  return h('div', { class: 'chip-editor', id },
+    h('label', { for: inputId, text: label }),
+    chips,
+    h('div', { class: 'chip-add' }, input,
+      h('button', { type: 'button', class: 'button-quiet', id: `${id}-add`, onclick: add, 'aria-label': `Add to ${label}` }, 'Add')),
+    listId ? h('datalist', { id: listId }, suggestions.sort().map((s) => h('option', { value: s }))) : null);
+}
+

@@ -1,6 +1,6 @@
 // The flag list and the flag detail panel.
 import { api, access, session } from './api.js';
-import { h, replace, uid, when, statePill, tagBadges, showError, clearError, notice, confirmAction } from './dom.js';
+import { h, replace, uid, when, statePill, tagBadges, showError, clearError, notice, confirmAction, chipEditor, splitList } from './dom.js';
 import { bucket } from './bucketing.js';
 import { entryItem } from './audit.js';
 import { overridesSection, loadWhoHasIt } from './overrides.js';
@@ -69,7 +69,9 @@ async function loadUnreadable() {
     banner.hidden = rows.length === 0;
     replace(banner,
       h('strong', { text: `${rows.length} stored row${rows.length === 1 ? '' : 's'} could not be read. ` }),
-      'They keep their last good definition (or the caller\'s default) until an ADMIN replaces or archives them:',
+      rows.length === 1
+        ? 'It keeps its last good definition (or the caller\'s default) until an ADMIN replaces or archives it:'
+        : 'They keep their last good definition (or the caller\'s default) until an ADMIN replaces or archives them:',
       h('ul', {}, rows.map((r) => h('li', {},
         h('code', { text: r.flagKey || '?' }), r.tenantId ? [' for ', h('code', { text: r.tenantId })] : null,
         ` (${String(r.kind || 'row').toLowerCase()}): ${r.problem || 'unreadable'}`))));
@@ -162,6 +164,8 @@ async function createFlag(event) {
   if (module) body.module = module;
   const tags = splitList(document.getElementById('new-flag-tags').value);
   if (tags.length) body.tags = tags;
+  const comment = document.getElementById('new-flag-comment').value.trim();
+  if (comment) body.comment = comment;
   const error = document.getElementById('new-flag-error');
   try {
     await api.createFlag(body);
@@ -175,9 +179,6 @@ async function createFlag(event) {
   }
 }
 
-function splitList(text) {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 // ---- detail --------------------------------------------------------------------------------------
 
@@ -449,42 +450,6 @@ function renderScopeEditors() {
         const input = document.getElementById(`scope-${name}-input`);
         if (input) input.focus();
       } }, 'Add attribute')));
-}
-
-/**
- * Chips with a remove button each, and an input + Add button. Values go in as text. Enter adds;
- * commas separate several values at once.
- */
-function chipEditor({ label, values, id, onChange, suggestions = [] }) {
-  let current = [...values];
-  const inputId = `${id}-input`;
-  const listId = suggestions.length ? `${id}-suggestions` : null;
-  const chips = h('ul', { class: 'chips', 'aria-label': label });
-  const input = h('input', { id: inputId, spellcheck: 'false', list: listId, placeholder: 'add…' });
-  const render = () => replace(chips, current.map((v) => h('li', { class: 'chip' },
-    h('span', { text: v }),
-    h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${v} from ${label}`, onclick: () => {
-      current = current.filter((x) => x !== v);
-      render();
-      onChange(current);
-      input.focus();
-    } }, '×'))));
-  const add = () => {
-    const added = splitList(input.value).filter((v) => !current.includes(v));
-    if (!added.length) return;
-    current = [...current, ...added];
-    input.value = '';
-    render();
-    onChange(current);
-  };
-  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
-  render();
-  return h('div', { class: 'chip-editor', id },
-    h('label', { for: inputId, text: label }),
-    chips,
-    h('div', { class: 'chip-add' }, input,
-      h('button', { type: 'button', class: 'button-quiet', id: `${id}-add`, onclick: add, 'aria-label': `Add to ${label}` }, 'Add')),
-    listId ? h('datalist', { id: listId }, suggestions.sort().map((s) => h('option', { value: s }))) : null);
 }
 
 function updateRolloutEnabled() {

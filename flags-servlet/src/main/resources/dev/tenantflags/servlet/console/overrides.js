@@ -19,8 +19,8 @@ function offWarning(ctx) {
   if (ctx.flag.state !== 'OFF' || ctx.flag.archived) return null;
   const denied = access.denied('DEVELOPER');
   return h('div', { id: 'override-off-warning', class: 'banner banner-warn' },
-    h('p', { text: `${ctx.flag.key} is OFF, and OFF is the kill switch: it beats every override, so overrides here change nothing. `
-      + 'To switch it on for chosen tenants only, make it TARGETED: with an empty scope that means exactly the tenants whose override is on.' }),
+    h('p', { text: `${ctx.flag.key} is OFF, and OFF is the kill switch: it beats every override, so an override here changes nothing. `
+      + 'Make it TARGETED to give it to exactly the tenants whose override is on (and those its scope names).' }),
     h('button', { type: 'button', id: 'switch-targeted', class: 'button-primary', disabled: Boolean(denied), title: denied || null,
       onclick: ctx.switchToTargeted }, 'Switch to TARGETED'));
 }
@@ -119,8 +119,9 @@ export async function loadWhoHasIt(key, box) {
         h('li', {}, h('strong', { text: 'On through an override: ' }), on.length ? names(on) : 'none'),
         h('li', {}, h('strong', { text: 'Off through an override: ' }), off.length ? names(off) : 'none'),
         h('li', {}, h('strong', { text: 'Named in the tenant scope: ' }), (data.scopeTenants || []).length ? data.scopeTenants.join(', ') : 'none'),
-        data.rollout ? h('li', {}, h('strong', { text: 'Rollout: ' }),
-          `≈${data.rollout.estimatedOn} of ${data.rollout.knownTenants} known tenants at ${data.rollout.percent}% (the server's estimate over tenants it has seen)`) : null),
+        data.rollout ? h('li', {}, h('strong', { text: 'Rollout: ' }), data.rollout.knownTenants
+          ? `≈${data.rollout.estimatedOn} of ${data.rollout.knownTenants} known tenants at ${data.rollout.percent}% (the server's estimate over tenants it has seen)`
+          : `${data.rollout.percent}% of tenants; the server has seen no tenant yet to estimate with`) : null),
       h('p', { class: 'muted', text: 'Plan and other attribute conditions depend on what each application sends, so they are not listed here.' }));
     return data;
   } catch (e) {
