@@ -184,7 +184,7 @@ public final class RelayEndpoints {
     return false;
   }
 
-  private static void problem(
+  static void problem(
       HttpServletResponse response, int status, String slug, String title, String detail)
       throws IOException {
     if (status == 503 && response.getHeader("Retry-After") == null) {

@@ -52,23 +52,30 @@ public final class RelayServlet extends HttpServlet {
     Caller caller = authenticator.authenticate(request).orElse(null);
     if (caller == null) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"tenantflags\"");
-      response.sendError(401, "authentication is required");
+      RelayEndpoints.problem(
+          response, 401, "unauthorized", "Unauthorized", "authentication is required");
       return;
     }
     if (!caller.role().includes(leastRole)) {
-      response.sendError(403, "the relay endpoints need role " + leastRole + " or above");
+      RelayEndpoints.problem(
+          response,
+          403,
+          "forbidden",
+          "Forbidden",
+          "the relay endpoints need role " + leastRole + " or above");
       return;
     }
     String path = request.getRequestURI();
     boolean snapshot = path.endsWith("/snapshot");
     boolean stream = path.endsWith("/stream");
     if (!snapshot && !stream) {
-      response.sendError(404);
+      RelayEndpoints.problem(response, 404, "not-found", "Not found", "no such resource");
       return;
     }
     if (!"GET".equals(request.getMethod())) {
       response.setHeader("Allow", "GET");
-      response.sendError(405);
+      RelayEndpoints.problem(
+          response, 405, "method-not-allowed", "Method not allowed", "only GET is allowed here");
       return;
     }
     String env = request.getParameter("env");
@@ -76,7 +83,8 @@ public final class RelayServlet extends HttpServlet {
       env = defaultEnvironment;
     }
     if (!ENVIRONMENT.matcher(env).matches()) {
-      response.sendError(400, "env must match [a-z0-9_-]{1,32}");
+      RelayEndpoints.problem(
+          response, 400, "invalid-request", "Invalid request", "env must match ^[a-z0-9_-]{1,32}$");
       return;
     }
     if (snapshot) {
