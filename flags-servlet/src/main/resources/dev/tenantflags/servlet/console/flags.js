@@ -60,12 +60,16 @@ async function loadList() {
   loadUsage();
 }
 
-/** Rows the server could not read (SPEC §4), from /api/status, named so an ADMIN can repair them. */
+/** Rows the server could not read (SPEC §4), from /api/status and the listing, named so an ADMIN can repair them. */
 async function loadUnreadable() {
   const banner = document.getElementById('unreadable');
   try {
     const status = await api.status();
-    const rows = (status && status.unreadable) || [];
+    const rows = [...((status && status.unreadable) || [])];
+    // The listing reads the store itself, so it also names rows the client has not reloaded yet.
+    for (const f of allFlags.filter((x) => x.unreadable)) {
+      if (!rows.some((r) => r.kind === 'flag' && r.flagKey === f.key)) rows.push({ kind: 'flag', flagKey: f.key, problem: f.problem });
+    }
     banner.hidden = rows.length === 0;
     replace(banner,
       h('strong', { text: `${rows.length} stored row${rows.length === 1 ? '' : 's'} could not be read. ` }),
