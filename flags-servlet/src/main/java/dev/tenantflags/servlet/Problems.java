@@ -61,7 +61,7 @@ final class Problems {
   }
 
   /** A flag row the store cannot read (SPEC §4) is a conflict the caller can repair: say how. */
-  static Problem unreadable(UnreadableRowException e) {
+  private static Problem unreadable(UnreadableRowException e) {
     String key = e.row().flagKey();
     return new Problem(
             409,
