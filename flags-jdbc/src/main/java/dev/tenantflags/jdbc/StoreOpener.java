@@ -60,8 +60,7 @@ final class StoreOpener {
       unit.configure(jdbi);
       jdbi.useHandle(unit::prepare);
       new SchemaMigrator(jdbi, unit).apply(s.schemaMode());
-      jdbi.getConfig(SqlStatements.class)
-          .setQueryTimeout(timeouts.statementSeconds(Operation.LOAD_FLAG));
+      jdbi.getConfig(SqlStatements.class).setQueryTimeout(timeouts.statementSeconds());
       PgChangeListener listener =
           unit.pushesChanges() && !s.pollingOnly() ? listener(s, unit) : null;
       LOG.info(
@@ -99,7 +98,7 @@ final class StoreOpener {
   }
 
   private static String describe(Throwable e) {
-    return StoreCalls.describe(e, null, null);
+    return StoreCalls.describe(e);
   }
 
   private static Dialect detect(Handle handle) {

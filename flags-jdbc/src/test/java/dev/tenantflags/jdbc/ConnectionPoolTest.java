@@ -57,6 +57,32 @@ final class ConnectionPoolTest {
   }
 
   @Test
+  void build_postgresUrl_poolConnectionsCarrySocketAndConnectTimeouts() throws Exception {
+    try (TestDatabases.TestDb db =
+            TestDatabases.freshPostgres(TestDatabases.embeddedPostgresUrl());
+        JdbiFlagStore store =
+            JdbiFlagStore.builder()
+                .jdbcUrl(db.url())
+                .statementTimeout(java.time.Duration.ofSeconds(3))
+                .connectTimeout(java.time.Duration.ofSeconds(2))
+                .build();
+        Connection raw = store.ownedPool().getConnection()) {
+      java.util.Properties props = store.ownedPool().getDataSourceProperties();
+      assertThat(props.getProperty("socketTimeout")).isEqualTo("6");
+      assertThat(props.getProperty("connectTimeout")).isEqualTo("2");
+      assertThat(props.getProperty("loginTimeout")).isEqualTo("2");
+      assertThat(store.ownedPool().getConnectionTimeout()).isEqualTo(2_000);
+      // The driver applied it to the connection the pool handed out.
+      assertThat(raw.unwrap(org.postgresql.PGConnection.class)).isNotNull();
+      assertThat(
+              raw.unwrap(org.postgresql.jdbc.PgConnection.class)
+                  .getQueryExecutor()
+                  .getNetworkTimeout())
+          .isEqualTo(6_000);
+    }
+  }
+
+  @Test
   void build_dataSource_ownsNoPoolAndLeavesTheDataSourceOpen() {
     try (HikariDataSource mine = new HikariDataSource()) {
       mine.setJdbcUrl(TestDatabases.sqliteUrl(dir));

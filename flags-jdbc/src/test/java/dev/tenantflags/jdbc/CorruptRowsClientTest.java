@@ -86,6 +86,11 @@ final class CorruptRowsClientTest {
         assertThat(client.isEnabled("never.read", ACME, true)).isTrue();
         assertThat(client.isEnabled("never.read", ACME, false)).isFalse();
         assertThat(store.loadFlags(ENV).unreadable()).hasSize(damages.length + 1);
+        assertThat(client.status().unreadable())
+            .as("status names every unreadable row")
+            .extracting(r -> r.flagKey())
+            .containsExactlyInAnyOrder(
+                "known0", "known1", "known2", "known3", "known4", "known5", "never.read");
 
         // Replacing the bad row with its stored version repairs it.
         store.updateFlag(

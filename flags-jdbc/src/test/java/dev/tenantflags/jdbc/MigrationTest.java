@@ -54,6 +54,61 @@ final class MigrationTest {
     migrateFromV1(TestDatabases.h2Url(dir), Dialect.H2);
   }
 
+  @Test
+  void migrate_mariaDbAtV2WithPadSpaceKeys_reachesV3WithExactKeys() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        TestDatabases.MYSQL_URL != null && !TestDatabases.MYSQL_URL.isBlank(),
+        "FLAGS_TEST_MYSQL_URL is not set");
+    try (TestDatabases.TestDb db = TestDatabases.freshMysql(TestDatabases.MYSQL_URL)) {
+      Jdbi jdbi = Jdbi.create(db.url()).installPlugin(new SqlObjectPlugin());
+      new SchemaMigrator(
+              jdbi, SqlDialect.of(Dialect.MYSQL, dev.tenantflags.jdbc.internal.Timeouts.DEFAULT))
+          .migrate(2);
+      jdbi.useHandle(
+          h -> {
+            h.execute(
+                "INSERT INTO tf_environments (name, protected, deleted, change_version) VALUES"
+                    + " ('staging', FALSE, FALSE, 1)");
+            h.execute(
+                "INSERT INTO tf_flags (environment, flag_key, description, state, rollout_bp,"
+                    + " scope, prerequisites, tenant_editable, tags, archived, version) VALUES"
+                    + " ('staging', 'old', 'from v2', 'ON', 0, '{}', '[]', FALSE, '[]', FALSE, 1)");
+            h.execute(
+                "INSERT INTO tf_overrides (environment, flag_key, tenant_id, enabled, locked)"
+                    + " VALUES ('staging', 'old', 'acme', TRUE, FALSE)");
+            // PAD SPACE: before V3 a trailing space names the same key.
+            assertThat(
+                    h.createQuery("SELECT COUNT(*) FROM tf_overrides WHERE tenant_id = 'acme   '")
+                        .mapTo(Integer.class)
+                        .one())
+                .isEqualTo(1);
+          });
+      try (JdbiFlagStore store = JdbiFlagStore.create(db.url())) {
+        assertThat(store.schemaVersion()).isEqualTo(3);
+        assertThat(store.loadTenantOverrides("staging", "acme")).hasSize(1);
+        assertThat(store.loadTenantOverrides("staging", "acme ")).isEmpty();
+        store.putOverride(
+            "staging",
+            new dev.tenantflags.TenantOverride("old", "acme ", false, false, null, now(), "t"),
+            current -> {
+              assertThat(current).isEmpty();
+              return audit("staging");
+            });
+        assertThat(store.loadFlagOverrides("staging", "old")).hasSize(2);
+        String collation =
+            jdbi.withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE"
+                                + " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tf_overrides'"
+                                + " AND COLUMN_NAME = 'tenant_id'")
+                        .mapTo(String.class)
+                        .one());
+        assertThat(collation).isIn("utf8mb4_nopad_bin", "utf8mb4_0900_bin");
+      }
+    }
+  }
+
   private static void migrateFromV1(String url, Dialect dialect) {
     Jdbi jdbi = Jdbi.create(url).installPlugin(new SqlObjectPlugin());
     assertThat(

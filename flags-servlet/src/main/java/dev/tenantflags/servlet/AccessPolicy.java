@@ -67,30 +67,34 @@ final class AccessPolicy {
   }
 
   /**
-   * A change of an override. Operators: DEVELOPER, ADMIN in a protected environment. A TENANT_ADMIN
-   * (its own tenant, checked by the router): a {@code tenantEditable} flag, an override that is not
-   * locked, never locking one, in any environment (SPEC §6 exception); switching on a flag whose
-   * prerequisite is off for the tenant is a 409 naming the prerequisite.
-   *
-   * @param enabled the value being set, or null when clearing
+   * Who may change a flag's override at all. Operators: DEVELOPER, and ADMIN in a protected
+   * environment. A TENANT_ADMIN (its own tenant, checked by the router): a {@code tenantEditable}
+   * flag, in any environment (SPEC §6's exception for protected environments).
    */
-  void overrideChange(
-      Caller caller, String env, Flag flag, String tenant, Boolean enabled, boolean locking) {
+  void overrideChange(Caller caller, String env, Flag flag) {
     if (caller.role() != Role.TENANT_ADMIN) {
       change(caller, env);
-      return;
-    }
-    if (!flag.tenantEditable()) {
+    } else if (!flag.tenantEditable()) {
       throw Problem.forbidden("flag '" + flag.key() + "' is not tenant-editable")
           .with("flag", flag.key());
+    }
+  }
+
+  /**
+   * What a TENANT_ADMIN may set: never a lock, and not on when a prerequisite is off for its tenant
+   * (409 naming the prerequisite). A locked override is refused by {@link
+   * FlagAdmin#respectingLocks()} inside the write transaction. Operators may set anything.
+   */
+  void overrideValue(Caller caller, String env, Flag flag, boolean enabled, boolean locking) {
+    if (caller.role() != Role.TENANT_ADMIN) {
+      return;
     }
     if (locking) {
       throw new Problem(403, "override-locked", "Forbidden", "only an admin may lock an override")
           .with("field", "locked");
     }
-    // A locked override is refused by FlagAdmin.respectingLocks() inside the write transaction.
-    if (Boolean.TRUE.equals(enabled)) {
-      prerequisitesOn(environments.client(env), flag, tenant);
+    if (enabled) {
+      prerequisitesOn(environments.client(env), flag, caller.tenant());
     }
   }
 

@@ -6,6 +6,7 @@ import static dev.tenantflags.servlet.AccessPolicy.Tenancy.OWN_TENANT;
 import static dev.tenantflags.servlet.Role.ADMIN;
 import static dev.tenantflags.servlet.Role.DEVELOPER;
 import static dev.tenantflags.servlet.Role.EVALUATOR;
+import static dev.tenantflags.servlet.Role.SDK;
 import static dev.tenantflags.servlet.Role.VIEWER;
 
 import dev.tenantflags.servlet.AccessPolicy.Tenancy;
@@ -63,6 +64,7 @@ final class ApiRouter {
     var audit = r.audit();
     var evaluate = r.evaluate();
     var tokens = r.tokens();
+    var relay = r.relay();
     this.routes =
         List.of(
             // method, template, least role, tenant admin, handler
@@ -90,7 +92,9 @@ final class ApiRouter {
             route("GET", "/evaluate/{key}", EVALUATOR, NARROWED, evaluate::one),
             route("GET", "/tokens", ADMIN, NONE, tokens::list),
             route("POST", "/tokens", ADMIN, NONE, tokens::create),
-            route("DELETE", "/tokens/{name}", ADMIN, NONE, tokens::revoke));
+            route("DELETE", "/tokens/{name}", ADMIN, NONE, tokens::revoke),
+            route("GET", "/snapshot", SDK, NONE, relay::snapshot),
+            route("GET", "/stream", SDK, NONE, relay::stream));
   }
 
   private static Route route(

@@ -25,8 +25,8 @@ final class EnvironmentClients implements AutoCloseable {
   private final Map<String, FeatureFlags> clients = new ConcurrentHashMap<>();
 
   /**
-   * @param factory makes the client of another environment; null means a client with default
-   *     settings on the default client's store
+   * @param factory makes the client of another environment; null means {@link
+   *     FeatureFlags#forEnvironment}
    */
   EnvironmentClients(FeatureFlags defaultClient, Function<String, FeatureFlags> factory) {
     this.defaultClient = defaultClient;
@@ -83,11 +83,7 @@ final class EnvironmentClients implements AutoCloseable {
   }
 
   private FeatureFlags create(String env) {
-    // The default factory shares the default client's store; the one remaining use of store().
-    FeatureFlags created =
-        factory != null
-            ? factory.apply(env)
-            : FeatureFlags.builder().store(defaultClient.store()).environment(env).build();
+    FeatureFlags created = factory != null ? factory.apply(env) : defaultClient.forEnvironment(env);
     if (!created.environment().equals(env)) {
       throw new IllegalStateException(
           "client factory returned a client of environment '"

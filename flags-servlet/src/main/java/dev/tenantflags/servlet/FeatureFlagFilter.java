@@ -123,10 +123,11 @@ public final class FeatureFlagFilter implements Filter {
         routes = RouteTable.parse(config.getInitParameter("routes"));
         denyStatus = denyStatus(config.getInitParameter("deny-status"));
         String attribute =
-            orDefault(
+            InitParams.orDefault(
                 config.getInitParameter("tenant-attribute"), TenantResolver.DEFAULT_ATTRIBUTE);
         String header =
-            orDefault(config.getInitParameter("tenant-header"), TenantResolver.DEFAULT_HEADER);
+            InitParams.orDefault(
+                config.getInitParameter("tenant-header"), TenantResolver.DEFAULT_HEADER);
         boolean trustHeader = trust(config.getInitParameter("trust-tenant-header"));
         resolver =
             !trustHeader || "none".equalsIgnoreCase(header)
@@ -136,7 +137,7 @@ public final class FeatureFlagFilter implements Filter {
         refusals = new Refusals(routes.patterns().values());
       }
       String flagsAttribute =
-          orDefault(config.getInitParameter("flags-attribute"), FLAGS_ATTRIBUTE);
+          InitParams.orDefault(config.getInitParameter("flags-attribute"), FLAGS_ATTRIBUTE);
       Object found = config.getServletContext().getAttribute(flagsAttribute);
       if (!(found instanceof FeatureFlags client)) {
         throw new ServletException(
@@ -249,10 +250,6 @@ public final class FeatureFlagFilter implements Filter {
 
   Refusals refusals() {
     return refusals;
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value.trim();
   }
 
   /**

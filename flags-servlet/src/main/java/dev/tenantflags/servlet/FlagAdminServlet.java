@@ -1,6 +1,7 @@
 package dev.tenantflags.servlet;
 
 import dev.tenantflags.FeatureFlags;
+import dev.tenantflags.servlet.relay.ChangeBroadcaster;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * FlagAdminServlet api = FlagAdminServlet.builder()
  *     .flags(flags)                                   // client of the default environment
  *     .authenticator(BearerTokenAuthenticator.fromFile(Path.of("tokens.json")))
- *     .storeTokens(StoreTokenAuthenticator.builder(store).build())  // optional: /api/tokens
+ *     .storeTokens(StoreTokenAuthenticator.builder(flags).build())  // optional: /api/tokens
  *     .build();
  * context.addServlet(new ServletHolder(api), "/api/*");
  * }</pre>
@@ -45,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * BearerTokenAuthenticator} with this file; otherwise an {@link Authenticator} in the
  * ServletContext attribute {@value #AUTHENTICATOR_ATTRIBUTE}, otherwise {@link
  * ContainerAuthenticator}), {@code require-if-match} ({@code true} makes PATCH without {@code
- * If-Match} a 428) and {@code cors-allowed-origins} (comma-separated origins, or {@code *}; CORS is
- * off when absent).
+ * If-Match} a 428), {@code cors-allowed-origins} (comma-separated origins, or {@code *}; CORS is
+ * off when absent) and {@code store-tokens} ({@code true} accepts and manages API tokens kept in
+ * the store, {@link StoreTokenAuthenticator}).
  *
  * <p>Other environments than the default one (the {@code env} query parameter) are served by
  * clients from the configured factory or, by default, clients created on first use on the default
@@ -83,6 +85,7 @@ public final class FlagAdminServlet extends HttpServlet {
   private transient EnvironmentClients environments;
   private transient RequestGuard guard;
   private transient ApiRouter router;
+  private transient StoreTokenAuthenticator ownedTokens;
 
   /**
    * Creates a servlet configured from init-parameters in {@link #init(ServletConfig)} (for {@code
@@ -121,7 +124,8 @@ public final class FlagAdminServlet extends HttpServlet {
       FeatureFlags flags = config.flags;
       if (flags == null) {
         String name =
-            orDefault(sc.getInitParameter("flags-attribute"), FeatureFlagFilter.FLAGS_ATTRIBUTE);
+            InitParams.orDefault(
+                sc.getInitParameter("flags-attribute"), FeatureFlagFilter.FLAGS_ATTRIBUTE);
         if (!(sc.getServletContext().getAttribute(name) instanceof FeatureFlags client)) {
           throw new ServletException(
               "FlagAdminServlet needs a FeatureFlags client in ServletContext attribute '"
@@ -140,8 +144,14 @@ public final class FlagAdminServlet extends HttpServlet {
           auth = a;
         }
         config.requireIfMatch(
-            Boolean.parseBoolean(orDefault(sc.getInitParameter("require-if-match"), "false")));
-        config.corsAllowedOrigins(origins(sc.getInitParameter("cors-allowed-origins")));
+            Boolean.parseBoolean(
+                InitParams.orDefault(sc.getInitParameter("require-if-match"), "false")));
+        config.corsAllowedOrigins(InitParams.list(sc.getInitParameter("cors-allowed-origins")));
+        if (Boolean.parseBoolean(
+            InitParams.orDefault(sc.getInitParameter("store-tokens"), "false"))) {
+          ownedTokens = StoreTokenAuthenticator.builder(flags).build();
+          config.storeTokens(ownedTokens);
+        }
       }
       wire(flags, auth == null ? new ContainerAuthenticator() : auth);
     } catch (RuntimeException e) {
@@ -169,7 +179,8 @@ public final class FlagAdminServlet extends HttpServlet {
             new OverridesResource(environments, policy),
             new AuditResource(environments, policy),
             new EvaluateResource(environments, policy),
-            new TokensResource(environments, storeTokens, configured));
+            new TokensResource(environments, policy, storeTokens, configured),
+            new RelayResource(environments, config.relay));
     this.router = new ApiRouter(resources, policy);
   }
 
@@ -182,6 +193,9 @@ public final class FlagAdminServlet extends HttpServlet {
   public void destroy() {
     if (environments != null) {
       environments.close();
+    }
+    if (ownedTokens != null) {
+      ownedTokens.close();
     }
   }
 
@@ -220,23 +234,6 @@ public final class FlagAdminServlet extends HttpServlet {
                 : "Bearer realm=\"tenantflags\"");
   }
 
-  private static Set<String> origins(String value) {
-    if (value == null || value.isBlank()) {
-      return Set.of();
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (String s : value.split(",")) {
-      if (!s.isBlank()) {
-        out.add(s.trim());
-      }
-    }
-    return out;
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
   /**
    * Builds a {@link FlagAdminServlet} in code.
    *
@@ -249,6 +246,7 @@ public final class FlagAdminServlet extends HttpServlet {
     private boolean requireIfMatch;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private StoreTokenAuthenticator storeTokens;
+    private ChangeBroadcaster relay;
     private Duration staleAfter = Duration.ofDays(30);
     private Clock clock = Clock.systemUTC();
 
@@ -263,6 +261,19 @@ public final class FlagAdminServlet extends HttpServlet {
      */
     public Builder storeTokens(StoreTokenAuthenticator tokens) {
       this.storeTokens = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    /**
+     * Serves the relay endpoints of SPEC §10, {@code GET /snapshot} and {@code GET /stream} (role
+     * SDK), from this broadcaster; register the servlet with async support. The servlet does not
+     * close it.
+     *
+     * @param broadcaster the relay's broadcaster
+     * @return this builder
+     */
+    public Builder relay(ChangeBroadcaster broadcaster) {
+      this.relay = Objects.requireNonNull(broadcaster, "broadcaster");
       return this;
     }
 

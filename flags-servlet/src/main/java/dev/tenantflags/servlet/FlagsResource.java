@@ -79,7 +79,6 @@ final class FlagsResource {
     String env = environments.resolve(c.query("env"));
     policy.change(c.caller, env);
     RequestBody b = RequestBody.read(c.request, FlagPatch.BODY_FIELDS, true);
-    FlagPatch.rejectReadOnly(b);
     Flag flag = FlagPatch.apply(b, Flag.of(b.requiredString("key")));
     Flag stored = policy.admin(c.caller, env).create(flag, b.string("comment"));
     c.response.setHeader(
@@ -104,7 +103,6 @@ final class FlagsResource {
     policy.change(c.caller, env);
     long expected = c.ifMatch(requireIfMatch);
     RequestBody b = RequestBody.read(c.request, FlagPatch.BODY_FIELDS, true);
-    FlagPatch.rejectReadOnly(b);
     String newKey = b.string("key");
     if (b.has("key") && !key.equals(newKey)) {
       throw new FlagValidationException(

@@ -73,16 +73,14 @@ final class JsonSupport {
     }
   }
 
-  /** The shape of {@link FlagExport}'s flags, with {@code updatedAt} in epoch milliseconds. */
+  /** A flag's JSON (the core field codec): a new mutable map, {@code updatedAt} in epoch ms. */
   static Map<String, Object> flag(Flag flag) {
     return FlagFields.toMap(flag);
   }
 
-  /** The shape of {@link FlagExport}'s overrides, with {@code updatedAt} in epoch milliseconds. */
+  /** The shape of {@link FlagExport}'s overrides ({@code updatedAt} in epoch milliseconds). */
   static Map<String, Object> override(TenantOverride o) {
-    Map<String, Object> m = new LinkedHashMap<>(FlagExport.toMap(o));
-    m.put("updatedAt", millis(o.updatedAt()));
-    return m;
+    return FlagExport.toMap(o);
   }
 
   /** Every timestamp of the API is epoch milliseconds (SPEC §6), or null. */

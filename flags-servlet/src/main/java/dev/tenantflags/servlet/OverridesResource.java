@@ -73,16 +73,14 @@ final class OverridesResource {
     String env = environments.resolve(c.query("env"));
     FlagAdmin admin = policy.admin(c.caller, env);
     Flag flag = FlagsResource.existing(admin, key);
-    if (!c.isTenantAdmin()) {
-      policy.change(c.caller, env);
-    }
+    policy.overrideChange(c.caller, env, flag);
     RequestBody b = RequestBody.read(c.request, FIELDS, true);
     Boolean enabled = b.bool("enabled");
     if (enabled == null) {
       throw new FlagValidationException("enabled", "enabled is required");
     }
     boolean locked = Boolean.TRUE.equals(b.bool("locked"));
-    policy.overrideChange(c.caller, env, flag, tenant, enabled, locked);
+    policy.overrideValue(c.caller, env, flag, enabled, locked);
     TenantOverride stored =
         admin.setOverride(key, tenant, enabled, locked, b.string("note"), b.string("comment"));
     c.json(200, JsonSupport.override(stored));
@@ -94,7 +92,7 @@ final class OverridesResource {
     String env = environments.resolve(c.query("env"));
     FlagAdmin admin = policy.admin(c.caller, env);
     Flag flag = FlagsResource.existing(admin, key);
-    policy.overrideChange(c.caller, env, flag, tenant, null, false);
+    policy.overrideChange(c.caller, env, flag);
     admin.clearOverride(key, tenant, c.comment());
     c.noContent();
   }

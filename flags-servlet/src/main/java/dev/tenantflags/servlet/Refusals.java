@@ -38,8 +38,7 @@ final class Refusals {
 
   /** Counts one refused request of a gated flag, and logs when the flag's minute is up. */
   void record(FeatureFlags flags, String flag, long nowNanos) {
-    // TODO(core-client): flags.recordRefusal(flag) once the client counts usage (SPEC §8), so the
-    // refusal reaches GET /api/flags/{key}/usage.
+    flags.recordRefusal(flag);
     Counter c = counters.get(flag);
     if (c == null) {
       return;

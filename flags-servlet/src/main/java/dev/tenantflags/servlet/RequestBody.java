@@ -75,7 +75,32 @@ final class RequestBody {
         throw Problem.badRequest(shorten(name), "unknown field: " + quote(name));
       }
     }
+    checkText(null, root);
     return new RequestBody((ObjectNode) root);
+  }
+
+  /** Every string and member name, at any depth, named by its top-level field. */
+  private static void checkText(String field, JsonNode node) {
+    if (node.isTextual()) {
+      text(field, node.textValue());
+    } else if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String name = field == null ? e.getKey() : field;
+        text(name, e.getKey());
+        checkText(name, e.getValue());
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        checkText(field, item);
+      }
+    }
+  }
+
+  /** The body as plain Java values (BigDecimal decimals, strings, lists, maps); a new map. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> toMap() {
+    return JsonSupport.MAPPER.convertValue(node, LinkedHashMap.class);
   }
 
   private static byte[] readBytes(HttpServletRequest request) throws IOException {

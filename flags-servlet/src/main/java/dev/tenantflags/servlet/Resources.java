@@ -10,4 +10,5 @@ record Resources(
     OverridesResource overrides,
     AuditResource audit,
     EvaluateResource evaluate,
-    TokensResource tokens) {}
+    TokensResource tokens,
+    RelayResource relay) {}

@@ -1,9 +1,9 @@
 package dev.tenantflags.servlet;
 
 import dev.tenantflags.ApiToken;
-import dev.tenantflags.AuditAction;
-import dev.tenantflags.AuditEntry;
-import dev.tenantflags.spi.FlagStore;
+import dev.tenantflags.FeatureFlags;
+import dev.tenantflags.FlagAdmin;
+import dev.tenantflags.TokenAdmin;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,16 +29,16 @@ import org.slf4j.LoggerFactory;
  * §6: SHA-256 only), and creates, lists and revokes them for {@code /api/tokens}.
  *
  * <pre>{@code
- * StoreTokenAuthenticator tokens = StoreTokenAuthenticator.builder(store).build();
+ * StoreTokenAuthenticator tokens = StoreTokenAuthenticator.builder(flags).build();
  * FlagAdminServlet api = FlagAdminServlet.builder().flags(flags).storeTokens(tokens).build();
  * }</pre>
  *
  * <p>Design note. Requests never query the store: tokens are held in memory, and a background
- * thread reads {@link FlagStore#tokenVersion()} every {@code pollInterval} (default 500 ms) and
- * reloads them when it moved, so a token revoked on any instance is refused everywhere within about
- * that interval. Last-used times are kept in memory and written with {@link FlagStore#touchTokens}
- * in one batch every {@code touchInterval} (default 60 s) and on {@link #close()}. A store failure
- * keeps the last good tokens and is logged once per state change.
+ * thread reads the store's token version ({@link TokenAdmin#version()}) every {@code pollInterval}
+ * (default 1 s) and reloads them when it moved, so a token revoked on any instance is refused
+ * everywhere within about that interval. Last-used times are kept in memory and written with {@link
+ * TokenAdmin#touch} in one batch every {@code touchInterval} (default 60 s) and on {@link
+ * #close()}. A store failure keeps the last good tokens and is logged once per state change.
  *
  * <p>Thread safety: safe for concurrent use.
  */
@@ -50,7 +49,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
 
   private record Entry(byte[] sha256, Caller caller) {}
 
-  private final FlagStore store;
+  private final TokenAdmin store;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
@@ -59,7 +58,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
   private volatile boolean failing;
 
   private StoreTokenAuthenticator(Builder b) {
-    this.store = b.store;
+    this.store = b.flags.admin("api-tokens").apiTokens();
     this.clock = b.clock;
     reload();
     this.scheduler =
@@ -76,13 +75,14 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
   }
 
   /**
-   * Starts building an authenticator on a store that keeps API tokens.
+   * Starts building an authenticator on the tokens of a client's store (which must keep API
+   * tokens).
    *
-   * @param store the store
+   * @param flags a client of the store; any environment (tokens are global)
    * @return a new builder
    */
-  public static Builder builder(FlagStore store) {
-    return new Builder(store);
+  public static Builder builder(FeatureFlags flags) {
+    return new Builder(flags);
   }
 
   @Override
@@ -108,7 +108,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
   /** The stored tokens (never secrets), with last-use times not yet flushed merged in. */
   List<ApiToken> tokens() {
     List<ApiToken> out = new ArrayList<>();
-    for (ApiToken t : store.tokens()) {
+    for (ApiToken t : store.list()) {
       Instant pending = lastUsed.get(t.name());
       if (pending != null && (t.lastUsedAt() == null || pending.isAfter(t.lastUsedAt()))) {
         t = t.withLastUsedAt(pending);
@@ -118,76 +118,48 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
     return out;
   }
 
-  /** Creates a token with its audit entry; returns the secret, which is never kept. */
-  String create(Caller token, String actor, String environment, String comment) {
+  /**
+   * Creates a token, audited by {@code admin} (its actor and environment); returns the secret,
+   * which is never kept.
+   */
+  String create(Caller token, FlagAdmin admin, String comment) {
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);
     String secret = "tf_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Instant now = clock.instant();
     ApiToken stored =
         new ApiToken(
             token.name(),
             token.role().name(),
             token.tenant(),
             HexFormat.of().formatHex(BearerTokenAuthenticator.sha256(secret)),
-            now,
-            actor,
+            clock.instant(),
+            admin.actor(),
             null);
-    store.createToken(
-        stored, audit(now, actor, AuditAction.TOKEN_CREATED, environment, token, comment, true));
+    admin.apiTokens().create(stored, comment);
     reload();
     return secret;
   }
 
-  /** Revokes a token with its audit entry; refused here at once, elsewhere within the interval. */
-  void revoke(Caller token, String actor, String environment, String comment) {
-    Instant now = clock.instant();
-    store.revokeToken(
-        token.name(),
-        audit(now, actor, AuditAction.TOKEN_REVOKED, environment, token, comment, false));
-    lastUsed.remove(token.name());
+  /** Revokes a token, audited by {@code admin}: refused here at once, elsewhere within the poll. */
+  void revoke(String name, FlagAdmin admin, String comment) {
+    admin.apiTokens().revoke(name, comment);
+    lastUsed.remove(name);
     reload();
   }
 
-  /** The caller a stored token stands for, by name. */
-  Optional<Caller> stored(String name) {
-    for (ApiToken t : store.tokens()) {
+  /** Whether the store holds a token of this name. */
+  boolean exists(String name) {
+    for (ApiToken t : store.list()) {
       if (t.name().equals(name)) {
-        return Optional.of(caller(t));
+        return true;
       }
     }
-    return Optional.empty();
-  }
-
-  private static AuditEntry audit(
-      Instant now,
-      String actor,
-      AuditAction action,
-      String environment,
-      Caller token,
-      String comment,
-      boolean created) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("name", token.name());
-    json.put("role", token.role().name());
-    json.put("tenant", token.tenant());
-    String described = JsonSupport.write(json);
-    return new AuditEntry(
-        0,
-        now,
-        actor,
-        action,
-        environment,
-        null,
-        token.tenant(),
-        created ? null : described,
-        created ? described : null,
-        comment);
+    return false;
   }
 
   private void poll() {
     try {
-      long current = store.tokenVersion();
+      long current = store.version();
       if (current != version) {
         reload();
       } else if (failing) {
@@ -206,9 +178,9 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
 
   private synchronized void reload() {
     try {
-      long v = store.tokenVersion();
+      long v = store.version();
       List<Entry> loaded = new ArrayList<>();
-      for (ApiToken t : store.tokens()) {
+      for (ApiToken t : store.list()) {
         try {
           loaded.add(new Entry(HexFormat.of().parseHex(t.sha256()), caller(t)));
         } catch (IllegalArgumentException e) {
@@ -242,14 +214,14 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
     }
     Map<String, Instant> batch = Map.copyOf(lastUsed);
     try {
-      store.touchTokens(batch);
+      store.touch(batch);
       batch.forEach(lastUsed::remove);
     } catch (RuntimeException e) {
       LOG.debug("flushing token last-use times failed; will retry", e);
     }
   }
 
-  /** Stops polling and flushes last-use times; never closes the store. */
+  /** Stops polling and flushes last-use times; never closes the client. */
   @Override
   public void close() {
     scheduler.shutdownNow();
@@ -267,18 +239,18 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
    * <p>Thread safety: not thread-safe; use from one thread.
    */
   public static final class Builder {
-    private final FlagStore store;
-    private Duration pollInterval = Duration.ofMillis(500);
+    private final FeatureFlags flags;
+    private Duration pollInterval = Duration.ofSeconds(1);
     private Duration touchInterval = Duration.ofSeconds(60);
     private Clock clock = Clock.systemUTC();
 
-    private Builder(FlagStore store) {
-      this.store = Objects.requireNonNull(store, "store");
+    private Builder(FeatureFlags flags) {
+      this.flags = Objects.requireNonNull(flags, "flags");
     }
 
     /**
-     * Sets how often the store's token version is read (default 500 ms): the bound on how long a
-     * token revoked elsewhere keeps working here.
+     * Sets how often the store's token version is read (default 1 s): the bound on how long a token
+     * revoked elsewhere keeps working here.
      *
      * @param interval 10 ms to 1 minute
      * @return this builder
@@ -321,7 +293,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
      * @throws UnsupportedOperationException if the store keeps no API tokens
      */
     public StoreTokenAuthenticator build() {
-      store.tokenVersion();
+      flags.admin("api-tokens").apiTokens().version();
       return new StoreTokenAuthenticator(this);
     }
 

@@ -89,7 +89,9 @@ final class TenantsResource {
         new TreeSet<>(flag.scope().axes().getOrDefault(TenantKey.TENANT_ATTRIBUTE, Set.of()));
     Map<String, Object> rollout = null;
     if (flag.state() == FlagState.ROLLOUT) {
-      known.addAll(knownTenants(env));
+      for (TenantOverride o : admin.allOverrides().overrides()) {
+        known.add(o.tenantId());
+      }
       FeatureFlags client = environments.client(env);
       long on = 0;
       for (String t : known) {
@@ -108,16 +110,6 @@ final class TenantsResource {
     body.put("scopeTenants", scopeTenants);
     body.put("rollout", rollout);
     c.json(200, body);
-  }
-
-  // TODO(core-client): take the tenants the client already holds in memory once core exposes
-  // them; until then one read of the environment's overrides.
-  private Set<String> knownTenants(String env) {
-    Set<String> out = new TreeSet<>();
-    for (TenantOverride o : environments.client(env).store().loadOverrides(env).overrides()) {
-      out.add(o.tenantId());
-    }
-    return out;
   }
 
   /** Query parameters other than {@code env} and {@code tenant} are tenant attributes. */

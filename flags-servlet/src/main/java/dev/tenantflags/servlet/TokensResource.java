@@ -19,6 +19,7 @@ final class TokensResource {
   private static final Set<String> FIELDS = Set.of("name", "role", "tenant", "comment");
 
   private final EnvironmentClients environments;
+  private final AccessPolicy policy;
   private final StoreTokenAuthenticator tokens;
   private final Set<String> configured;
 
@@ -27,8 +28,12 @@ final class TokensResource {
    * @param configured names of tokens from configuration
    */
   TokensResource(
-      EnvironmentClients environments, StoreTokenAuthenticator tokens, Set<String> configured) {
+      EnvironmentClients environments,
+      AccessPolicy policy,
+      StoreTokenAuthenticator tokens,
+      Set<String> configured) {
     this.environments = environments;
+    this.policy = policy;
     this.tokens = tokens;
     this.configured = Set.copyOf(configured);
   }
@@ -80,7 +85,7 @@ final class TokensResource {
           .with("field", "name");
     }
     Caller token = new Caller(name, role, tenant);
-    String secret = store.create(token, c.caller.name(), env, b.string("comment"));
+    String secret = store.create(token, policy.admin(c.caller, env), b.string("comment"));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     m.put("role", role.name());
@@ -98,24 +103,21 @@ final class TokensResource {
     StoreTokenAuthenticator store = managed();
     String name = c.param("name");
     String env = environments.resolve(c.query("env"));
-    Caller token =
-        store
-            .stored(name)
-            .orElseThrow(
-                () ->
-                    configured.contains(name)
-                        ? new Problem(
-                                409,
-                                "not-revocable",
-                                "Conflict",
-                                "token '"
-                                    + name
-                                    + "' comes from a tokens file or FLAGS_ADMIN_TOKEN; remove it"
-                                    + " there and restart")
-                            .with("field", "name")
-                        : Problem.notFound(
-                            "token " + RequestBody.quote(name) + " does not exist in the store"));
-    store.revoke(token, c.caller.name(), env, c.comment());
+    if (!store.exists(name)) {
+      if (configured.contains(name)) {
+        throw new Problem(
+                409,
+                "not-revocable",
+                "Conflict",
+                "token '"
+                    + name
+                    + "' comes from a tokens file or FLAGS_ADMIN_TOKEN; remove it there and"
+                    + " restart")
+            .with("field", "name");
+      }
+      throw Problem.notFound("token " + RequestBody.quote(name) + " does not exist in the store");
+    }
+    store.revoke(name, policy.admin(c.caller, env), c.comment());
     c.noContent();
   }
 

@@ -3,7 +3,6 @@ package dev.tenantflags.servlet;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagAdmin;
 import dev.tenantflags.FlagState;
-import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.UsageBucket;
 import java.io.IOException;
 import java.time.Clock;
@@ -55,7 +54,7 @@ final class UsageResource {
     }
     List<UsageBucket> buckets;
     try {
-      buckets = store(env).usage(env, key, from, to);
+      buckets = admin.usage(key, from, to);
     } catch (UnsupportedOperationException e) {
       throw new Problem(501, "usage-unavailable", "Not implemented", "this store keeps no usage");
     }
@@ -97,7 +96,7 @@ final class UsageResource {
    */
   Map<String, Instant> lastEvaluated(String env) {
     try {
-      return store(env).lastEvaluated(env);
+      return environments.client(env).admin("api").lastEvaluated();
     } catch (UnsupportedOperationException e) {
       return null;
     }
@@ -153,11 +152,5 @@ final class UsageResource {
     }
     throw Problem.badRequest(
         name, name + " must be epoch milliseconds or an ISO-8601 instant: " + RequestBody.quote(v));
-  }
-
-  // TODO(core-client): read usage through a FeatureFlags/FlagAdmin method once core offers one,
-  // instead of the client's store.
-  private FlagStore store(String env) {
-    return environments.client(env).store();
   }
 }

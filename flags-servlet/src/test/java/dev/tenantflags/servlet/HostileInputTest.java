@@ -196,6 +196,8 @@ final class HostileInputTest {
     ApiFixture.Response r = fx.call("ADMIN", method, path, body);
 
     Duration took = Duration.ofNanos(System.nanoTime() - start);
+    System.out.printf(
+        "HostileInputTest: %s → %d in %.1f ms%n", label, r.status(), took.toNanos() / 1e6);
     assertThat(took).as("%s took %s", label, took).isLessThan(BOUND);
     assertThat(r.status()).as("%s: %s", label, r.body()).isBetween(400, 499);
     JsonNode p = r.problem(r.status());
@@ -265,6 +267,7 @@ final class HostileInputTest {
     ApiFixture.Response one = fx.call("EVALUATOR", "GET", "/evaluate/d0_a?tenant=acme", null);
     ApiFixture.Response all = fx.call("EVALUATOR", "POST", "/evaluate", "{\"tenant\":\"acme\"}");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
+    System.out.printf("HostileInputTest: 31-layer diamond, evaluate one + all in %s%n", took);
 
     assertThat(one.status()).as(one.body()).isEqualTo(200);
     assertThat(all.status()).as(all.body()).isEqualTo(200);

@@ -36,7 +36,9 @@ final class InitParameterConfigTest {
             null);
     Path tokens = dir.resolve("tokens.json");
     Files.writeString(
-        tokens, "[{\"name\":\"ops\",\"role\":\"VIEWER\",\"token\":\"ops-viewer-token-0123456\"}]");
+        tokens,
+        "[{\"name\":\"ops\",\"role\":\"VIEWER\",\"token\":\"ops-viewer-token-0123456\"},"
+            + "{\"name\":\"root\",\"role\":\"ADMIN\",\"token\":\"root-admin-token-0123456\"}]");
     var context = fx.server.context();
     context.setAttribute(FeatureFlagFilter.FLAGS_ATTRIBUTE, fx.flags);
     FilterHolder filter = new FilterHolder(FeatureFlagFilter.class);
@@ -50,6 +52,7 @@ final class InitParameterConfigTest {
     ServletHolder api = new ServletHolder(FlagAdminServlet.class);
     api.setInitParameter("tokens-file", tokens.toString());
     api.setInitParameter("cors-allowed-origins", "https://console.example");
+    api.setInitParameter("store-tokens", "true");
     context.addServlet(api, "/flags-admin/api/*");
     fx.server.start();
   }
@@ -100,5 +103,29 @@ final class InitParameterConfigTest {
                         .build())
                 .status())
         .isEqualTo(403);
+  }
+
+  @Test
+  void servlet_storeTokensInitParameter_createdTokenAuthenticates() throws Exception {
+    ApiFixture.Response created =
+        fx.send(
+            HttpRequest.newBuilder(fx.server.uri("/flags-admin/api/tokens"))
+                .header("Authorization", "Bearer root-admin-token-0123456")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"from-api\",\"role\":\"VIEWER\"}"))
+                .build());
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String secret = created.json().path("token").asText();
+
+    ApiFixture.Response read =
+        fx.send(
+            HttpRequest.newBuilder(fx.server.uri("/flags-admin/api/flags"))
+                .header("Authorization", "Bearer " + secret)
+                .GET()
+                .build());
+
+    assertThat(read.status()).as(read.body()).isEqualTo(200);
   }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tenantflags.Flag;
 import dev.tenantflags.FlagState;
 import dev.tenantflags.InMemoryFlagStore;
+import dev.tenantflags.servlet.relay.ChangeBroadcaster;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -82,17 +88,20 @@ final class NewEndpointsRoleMatrixTest {
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static ApiFixture fx;
   private static StoreTokenAuthenticator tokens;
+  private static ChangeBroadcaster relay;
 
   @BeforeAll
   static void start() throws Exception {
     fx = new ApiFixture("/api", false, new InMemoryFlagStore());
-    tokens = StoreTokenAuthenticator.builder(fx.store).pollInterval(Duration.ofMillis(50)).build();
-    fx.server.servlet(fx.servlet().storeTokens(tokens).build(), "/api/*").start();
+    tokens = StoreTokenAuthenticator.builder(fx.flags).pollInterval(Duration.ofMillis(50)).build();
+    relay = ChangeBroadcaster.builder().store(fx.store).build();
+    fx.server.servlet(fx.servlet().storeTokens(tokens).relay(relay).build(), "/api/*").start();
   }
 
   @AfterAll
   static void stop() throws Exception {
     tokens.close();
+    relay.close();
     fx.close();
   }
 
@@ -107,6 +116,28 @@ final class NewEndpointsRoleMatrixTest {
       }
     }
     return out.stream();
+  }
+
+  @Test
+  void stream_sdkGetsEventStream_evaluatorRefused() throws Exception {
+    // The relay serves environments the store knows; a flag makes the default one known.
+    fx.admin().create(Flag.of("streamed"), null);
+    HttpRequest request =
+        HttpRequest.newBuilder(fx.server.uri("/api/stream"))
+            .header("Authorization", "Bearer " + ApiFixture.TOKENS.get("SDK"))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
+    HttpResponse<InputStream> r =
+        fx.server.client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = r.body()) {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+      byte[] first = new byte[64];
+      int n = body.read(first);
+      assertThat(new String(first, 0, Math.max(n, 0), StandardCharsets.UTF_8)).isNotEmpty();
+    }
+    fx.call("EVALUATOR", "GET", "/stream", null).problem(403);
   }
 
   @ParameterizedTest(name = "{0} → {3}")

@@ -29,12 +29,12 @@ final class TokensApiTest {
   static void start() throws Exception {
     fx = new ApiFixture("/a/api", false, new InMemoryFlagStore());
     tokensA =
-        StoreTokenAuthenticator.builder(fx.store)
+        StoreTokenAuthenticator.builder(fx.flags)
             .pollInterval(Duration.ofMillis(100))
             .touchInterval(Duration.ofMillis(200))
             .build();
     tokensB =
-        StoreTokenAuthenticator.builder(fx.store).pollInterval(Duration.ofMillis(100)).build();
+        StoreTokenAuthenticator.builder(fx.flags).pollInterval(Duration.ofMillis(100)).build();
     fx.server
         .servlet(fx.servlet().storeTokens(tokensA).build(), "/a/api/*")
         .servlet(fx.servlet().storeTokens(tokensB).build(), "/b/api/*")

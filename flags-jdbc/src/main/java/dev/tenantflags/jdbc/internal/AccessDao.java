@@ -25,6 +25,10 @@ public interface AccessDao {
 
   /**
    * @return one flag's buckets with {@code from <= hour < to}, oldest first
+   * @param environment the environment
+   * @param flagKey the flag key
+   * @param from the from
+   * @param to the to
    */
   @SqlQuery(
       "SELECT environment, flag_key, hour_start, true_count, false_count, refused_count,"
@@ -39,6 +43,7 @@ public interface AccessDao {
 
   /**
    * @return each flag key's latest evaluation time, epoch milliseconds
+   * @param environment the environment
    */
   @SqlQuery(
       "SELECT flag_key, MAX(last_evaluated_at) AS last_evaluated_at FROM tf_usage WHERE"
@@ -57,18 +62,28 @@ public interface AccessDao {
 
   /**
    * @return 1 when a token of this name exists, else 0
+   * @param name the name
    */
   @SqlQuery("SELECT COUNT(*) FROM tf_tokens WHERE name = :name")
   int tokenExists(@Bind("name") String name);
 
-  /** Inserts a token. */
+  /**
+   * Inserts a token.
+   *
+   * @param token the token
+   */
   @SqlUpdate(
       "INSERT INTO tf_tokens (name, role, tenant, sha256, created_at, created_by, last_used_at)"
           + " VALUES (:name, :role, :tenant, :sha256, :createdAtMillis, :createdBy,"
           + " :lastUsedAtMillis)")
   void insertToken(@BindMethods TokenColumns token);
 
-  /** Deletes a token; 0 when absent. */
+  /**
+   * Deletes a token; 0 when absent.
+   *
+   * @param name the name
+   * @return the number of rows changed
+   */
   @SqlUpdate("DELETE FROM tf_tokens WHERE name = :name")
   int deleteToken(@Bind("name") String name);
 

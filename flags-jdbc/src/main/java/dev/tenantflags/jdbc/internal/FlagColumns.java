@@ -1,6 +1,7 @@
 package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.Flag;
+import dev.tenantflags.FlagFields;
 
 /**
  * The column values of one {@code tf_flags} row, for binding by name ({@code :flagKey} etc.).
@@ -55,10 +56,10 @@ public record FlagColumns(
         f.state().name(),
         f.rolloutBasisPoints(),
         f.rolloutSalt(),
-        Rows.toJson(f.scope().axes()),
-        Rows.toJson(f.prerequisites()),
+        FlagFields.scopeToJson(f.scope()),
+        FlagFields.stringsToJson(f.prerequisites()),
         f.tenantEditable(),
-        Rows.toJson(f.tags()),
+        FlagFields.stringsToJson(f.tags()),
         f.archived(),
         f.version(),
         f.updatedAt() == null ? null : f.updatedAt().toEpochMilli(),

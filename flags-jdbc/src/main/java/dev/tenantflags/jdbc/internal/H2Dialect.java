@@ -3,6 +3,7 @@ package dev.tenantflags.jdbc.internal;
 import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.Dialect;
 import dev.tenantflags.spi.UsageBucket;
+import java.sql.SQLException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -65,6 +66,16 @@ final class H2Dialect implements SqlDialect {
                 + " s.refused_count, s.last_evaluated_at)")
         .bindMethods(new UsageColumns(bucket))
         .execute();
+  }
+
+  @Override
+  public Failure classify(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    return switch (state) {
+      case "57014" -> Failure.STATEMENT_TIMEOUT; // statement canceled by its queryTimeout
+      case "HYT00" -> Failure.STATEMENT_TIMEOUT; // lock timeout
+      default -> SqlDialect.super.classify(e);
+    };
   }
 
   @Override

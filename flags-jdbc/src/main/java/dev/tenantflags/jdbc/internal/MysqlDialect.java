@@ -3,6 +3,7 @@ package dev.tenantflags.jdbc.internal;
 import dev.tenantflags.TenantOverride;
 import dev.tenantflags.jdbc.Dialect;
 import dev.tenantflags.spi.UsageBucket;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,6 +33,16 @@ final class MysqlDialect implements SqlDialect {
     // MariaDB Connector/J and MySQL Connector/J both take milliseconds.
     properties.setProperty("socketTimeout", Long.toString(timeouts.socketSeconds() * 1000L));
     properties.setProperty("connectTimeout", Long.toString(timeouts.connectSeconds() * 1000L));
+  }
+
+  @Override
+  public Failure classify(SQLException e) {
+    return switch (e.getErrorCode()) {
+      case 1205 -> Failure.STATEMENT_TIMEOUT; // ER_LOCK_WAIT_TIMEOUT
+      case 1969, 3024 -> Failure.STATEMENT_TIMEOUT; // max_statement_time / max_execution_time
+      case 1366 -> Failure.UNSTORABLE_TEXT; // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (bad string)
+      default -> SqlDialect.super.classify(e);
+    };
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.jdbc.Dialect;
+import java.sql.SQLException;
 import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -28,8 +29,19 @@ final class PostgresDialect implements SqlDialect {
     properties.setProperty("socketTimeout", Integer.toString(timeouts.socketSeconds()));
     properties.setProperty("connectTimeout", Integer.toString(timeouts.connectSeconds()));
     properties.setProperty("loginTimeout", Integer.toString(timeouts.connectSeconds()));
-    properties.setProperty(
-        "cancelSignalTimeout", Integer.toString(timeouts.statementSeconds(Operation.LOAD_FLAG)));
+    properties.setProperty("cancelSignalTimeout", Integer.toString(timeouts.statementSeconds()));
+  }
+
+  @Override
+  public Failure classify(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    return switch (state) {
+      case "57014" -> Failure.STATEMENT_TIMEOUT; // query_canceled: the queryTimeout fired
+      case "55P03" -> Failure.LOCKED; // lock_not_available
+      case "22021", "22P05" -> Failure.UNSTORABLE_TEXT; // NUL or an untranslatable character
+      case "57P01" -> Failure.CONNECTION_LOST; // admin_shutdown: the server is restarting
+      default -> SqlDialect.super.classify(e);
+    };
   }
 
   @Override

@@ -1,25 +1,17 @@
 package dev.tenantflags.jdbc.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tenantflags.AuditAction;
 import dev.tenantflags.AuditEntry;
 import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
+import dev.tenantflags.FlagFields;
 import dev.tenantflags.FlagState;
 import dev.tenantflags.FlagValidationException;
-import dev.tenantflags.Scope;
 import dev.tenantflags.TenantOverride;
 import dev.tenantflags.spi.UnreadableRow;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /*
@@ -30,15 +22,12 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * still propagate: they are not the row's fault.
  */
 /**
- * Row mappers from the {@code tf_*} tables to flags-core values, and the JSON codec of the JSON
- * text columns. Not part of the public API.
+ * Row mappers from the {@code tf_*} tables to flags-core values; the JSON text columns are read
+ * with flags-core's {@link FlagFields}. Not part of the public API.
  *
  * <p>Thread safety: stateless; safe for concurrent use.
  */
 public final class Rows {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, List<String>>> SCOPE = new TypeReference<>() {};
-  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   /** Columns of {@code tf_flags} the flag mapper reads, in select-list form. */
   public static final String FLAG_COLUMNS =
@@ -127,36 +116,31 @@ public final class Rows {
   static Mapped<Flag> flag(ResultSet rs) throws SQLException {
     String key = rs.getString("flag_key");
     try {
-      Map<String, List<String>> axes = json(rs, "scope", SCOPE);
-      Map<String, Set<String>> scope = new LinkedHashMap<>();
-      axes.forEach(
-          (name, values) -> {
-            if (values == null || values.contains(null)) {
-              throw new BadColumn("column scope holds a null where a list of strings belongs");
-            }
-            scope.put(name, new LinkedHashSet<>(values));
-          });
-      List<String> prerequisites = json(rs, "prerequisites", STRINGS);
-      List<String> tags = json(rs, "tags", STRINGS);
+      // The JSON columns go through the core's field codec, the one home of a flag's JSON form.
       return new Mapped<>(
-          new Flag(
-              key,
-              rs.getString("description"),
-              rs.getString("module"),
-              state(rs.getString("state")),
-              intColumn(rs, "rollout_bp"),
-              rs.getString("rollout_salt"),
-              new Scope(scope),
-              prerequisites,
-              bool(rs, "tenant_editable"),
-              new LinkedHashSet<>(tags),
-              bool(rs, "archived"),
-              longColumn(rs, "version"),
-              instant(rs, "updated_at"),
-              rs.getString("updated_by")),
+          Flag.builder(key)
+              .description(rs.getString("description"))
+              .module(rs.getString("module"))
+              .state(state(rs.getString("state")))
+              .rolloutBasisPoints(intColumn(rs, "rollout_bp"))
+              .rolloutSalt(rs.getString("rollout_salt"))
+              .scope(column("scope", () -> FlagFields.scopeFromJson(jsonText(rs, "scope"))))
+              .prerequisites(
+                  column(
+                      "prerequisites",
+                      () ->
+                          FlagFields.stringsFromJson(
+                              "prerequisites", jsonText(rs, "prerequisites"))))
+              .tenantEditable(bool(rs, "tenant_editable"))
+              .tags(column("tags", () -> FlagFields.stringsFromJson("tags", jsonText(rs, "tags"))))
+              .archived(bool(rs, "archived"))
+              .version(longColumn(rs, "version"))
+              .updatedAt(instant(rs, "updated_at"))
+              .updatedBy(rs.getString("updated_by"))
+              .build(),
           null);
     } catch (BadColumn | IllegalArgumentException | NullPointerException e) {
-      // IllegalArgumentException covers FlagValidationException and Scope's own checks.
+      // IllegalArgumentException covers FlagValidationException: a value that breaks a rule.
       String message =
           e instanceof NullPointerException
               ? "a required value is missing (" + e.getMessage() + ")"
@@ -164,6 +148,33 @@ public final class Rows {
       return new Mapped<>(
           null, new UnreadableRow("flag", String.valueOf(key), null, problem(message)));
     }
+  }
+
+  /** Reads a JSON column's value, naming the column in the problem when it is malformed. */
+  private static <T> T column(String column, ColumnReader<T> reader) throws SQLException {
+    try {
+      return reader.read();
+    } catch (FlagValidationException e) {
+      throw new BadColumn("column " + column + " is not valid: " + e.getMessage());
+    }
+  }
+
+  /** Reads one column. */
+  @FunctionalInterface
+  private interface ColumnReader<T> {
+    T read() throws SQLException;
+  }
+
+  /** A JSON column's text; SQL NULL and JSON null are unreadable, never an empty value. */
+  private static String jsonText(ResultSet rs, String column) throws SQLException {
+    String text = rs.getString(column);
+    if (text == null) {
+      throw new BadColumn("column " + column + " is NULL");
+    }
+    if (text.strip().equals("null")) {
+      throw new BadColumn("column " + column + " is JSON null");
+    }
+    return text;
   }
 
   private static String problem(String message) {
@@ -228,38 +239,5 @@ public final class Rows {
   private static Instant instant(ResultSet rs, String column) throws SQLException {
     long millis = rs.getLong(column);
     return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
-  }
-
-  static String toJson(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode a flag column as JSON", e);
-    }
-  }
-
-  private static <T> T json(ResultSet rs, String column, TypeReference<T> type)
-      throws SQLException {
-    String text = rs.getString(column);
-    if (text == null) {
-      throw new BadColumn("column " + column + " is NULL");
-    }
-    T value;
-    try {
-      value = JSON.readValue(text, type);
-    } catch (JsonProcessingException e) {
-      // Jackson's message quotes the text; name the column and the position only.
-      throw new BadColumn(
-          "column "
-              + column
-              + " is not valid JSON of the expected shape"
-              + (e.getLocation() == null
-                  ? ""
-                  : " (at character " + e.getLocation().getCharOffset() + ")"));
-    }
-    if (value == null) {
-      throw new BadColumn("column " + column + " is JSON null");
-    }
-    return value;
   }
 }

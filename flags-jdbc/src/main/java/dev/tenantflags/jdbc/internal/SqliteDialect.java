@@ -1,6 +1,7 @@
 package dev.tenantflags.jdbc.internal;
 
 import dev.tenantflags.jdbc.Dialect;
+import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
@@ -30,7 +31,7 @@ final class SqliteDialect implements SqlDialect {
   private final int busyTimeoutMillis;
 
   SqliteDialect(Timeouts timeouts) {
-    this.busyTimeoutMillis = timeouts.statementSeconds(Operation.LOAD_FLAG) * 1000;
+    this.busyTimeoutMillis = timeouts.statementSeconds() * 1000;
   }
 
   @Override
@@ -43,6 +44,13 @@ final class SqliteDialect implements SqlDialect {
     // sqlite-jdbc sets it as each connection opens, before anything (even pool validation) runs on
     // it.
     properties.setProperty("busy_timeout", Integer.toString(busyTimeoutMillis));
+  }
+
+  @Override
+  public Failure classify(SQLException e) {
+    // SQLITE_BUSY (5) after the busy timeout, SQLITE_LOCKED (6): sqlite-jdbc reports no SQLState.
+    int primary = e.getErrorCode() & 0xff;
+    return primary == 5 || primary == 6 ? Failure.LOCKED : SqlDialect.super.classify(e);
   }
 
   @Override

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.tenantflags.spi.FlagStoreException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.ConnectionException;
@@ -141,7 +140,7 @@ public final class StoreCalls {
   }
 
   private FlagStoreException failure(Operation op, JdbiException e) {
-    return new FlagStoreException(op.label() + " failed: " + describe(e, timeouts, op), e);
+    return new FlagStoreException(op.label() + " failed: " + describe(e, op), e);
   }
 
   private void evictPooledConnections() {
@@ -152,71 +151,79 @@ public final class StoreCalls {
     }
   }
 
-  /**
-   * Whether the failure is a broken connection (SQLState class 08, or PostgreSQL's shutdown 57P01).
-   */
-  static boolean connectionLost(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        return state.startsWith("08") || state.equals("57P01");
-      }
-    }
-    return false;
+  /** Whether the failure is a broken connection, in the dialect's terms. */
+  private boolean connectionLost(Throwable e) {
+    SQLException sql = firstSql(e);
+    return sql != null && dialect.classify(sql) == SqlDialect.Failure.CONNECTION_LOST;
   }
 
   /**
    * Describes a failure without its values: what timed out and after how long, or the exception
    * type and SQLState.
-   *
-   * @param e the failure
-   * @param timeouts the store's timeouts, or null when unknown
-   * @param op the operation, or null
-   * @return e.g. {@code no answer from the database within 10 s (socket timeout)}
    */
-  public static String describe(Throwable e, Timeouts timeouts, Operation op) {
-    SQLException sql = null;
+  private String describe(Throwable e, Operation op) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SocketTimeoutException && timeouts != null) {
+      if (t instanceof SocketTimeoutException) {
         return "no answer from the database within "
             + timeouts.socketSeconds()
             + " s (socket timeout); the connection was dropped";
       }
-      if (sql == null && t instanceof SQLException s) {
-        sql = s;
-      }
     }
+    SQLException sql = firstSql(e);
     if (sql == null) {
       return e.getClass().getSimpleName();
     }
-    String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-    String kind = sql.getClass().getSimpleName() + (state.isEmpty() ? "" : ", SQLState " + state);
-    if (timeouts != null && op != null) {
-      if (sql instanceof SQLTimeoutException || state.equals("57014") || state.equals("70100")) {
-        return "the statement did not finish within "
-            + timeouts.statementSeconds(op)
-            + " s (statement timeout; a lock held elsewhere or an overloaded database) ("
-            + kind
-            + ")";
-      }
-      if (sql instanceof SQLTransientConnectionException) {
-        return "no database connection within "
-            + timeouts.connectSeconds()
-            + " s (connect timeout; the database is down or unreachable) ("
-            + kind
-            + ")";
-      }
-      if (sql.getErrorCode() == 5 && sql.getClass().getName().startsWith("org.sqlite")) {
-        return "the database file stayed locked by another connection for "
-            + timeouts.statementSeconds(op)
-            + " s (busy timeout) ("
-            + kind
-            + ")";
+    String kind = kind(sql);
+    if (sql instanceof SQLTransientConnectionException) {
+      return "no database connection within "
+          + timeouts.connectSeconds()
+          + " s (connect timeout; the database is down or unreachable) ("
+          + kind
+          + ")";
+    }
+    return switch (dialect.classify(sql)) {
+      case STATEMENT_TIMEOUT ->
+          "the statement did not finish within "
+              + timeouts.statementSeconds(op)
+              + " s (statement timeout; a lock held elsewhere or an overloaded database) ("
+              + kind
+              + ")";
+      case LOCKED ->
+          "the database stayed locked by another connection for "
+              + timeouts.statementSeconds(op)
+              + " s (busy or lock timeout) ("
+              + kind
+              + ")";
+      case UNSTORABLE_TEXT ->
+          "a text value holds a character the database cannot store (" + kind + ")";
+      case CONNECTION_LOST, OTHER -> kind;
+    };
+  }
+
+  /**
+   * Describes a failure before the store (and its dialect) exists: the exception type and SQLState,
+   * never values.
+   *
+   * @param e the failure
+   * @return e.g. {@code PSQLException, SQLState 08001}
+   */
+  public static String describe(Throwable e) {
+    SQLException sql = firstSql(e);
+    return sql == null ? e.getClass().getSimpleName() : kind(sql);
+  }
+
+  private static SQLException firstSql(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql;
       }
     }
-    if (state.equals("22021") || state.equals("22P05")) {
-      return "a text value holds a character the database cannot store (" + kind + ")";
-    }
-    return kind;
+    return null;
+  }
+
+  private static String kind(SQLException sql) {
+    String state = sql.getSQLState();
+    return sql.getClass().getSimpleName()
+        + (state == null || state.isEmpty() ? "" : ", SQLState " + state);
   }
 }

@@ -24,6 +24,7 @@ public interface StoreDao {
 
   /**
    * @return the change version of an environment row, live or deleted
+   * @param name the name
    */
   @SqlQuery("SELECT change_version FROM tf_environments WHERE name = :name")
   Optional<Long> changeVersion(@Bind("name") String name);
@@ -31,20 +32,35 @@ public interface StoreDao {
   /**
    * Bumps a live environment's version, taking its row lock; 0 when it does not exist or is
    * deleted.
+   *
+   * @param name the name
+   * @return the number of rows changed
    */
   @SqlUpdate(
       "UPDATE tf_environments SET change_version = change_version + 1 WHERE name = :name AND"
           + " deleted = FALSE")
   int bumpLive(@Bind("name") String name);
 
-  /** Bumps an environment's version, bringing a deleted one back with the implicit protection. */
+  /**
+   * Bumps an environment's version, bringing a deleted one back with the implicit protection.
+   *
+   * @param name the name
+   * @param implicitProtected the protection a revived environment gets
+   * @return the number of rows changed
+   */
   @SqlUpdate(
       "UPDATE tf_environments SET protected = CASE WHEN deleted THEN :implicitProtected ELSE"
           + " protected END, deleted = FALSE, change_version = change_version + 1 WHERE name ="
           + " :name")
   int bumpReviving(@Bind("name") String name, @Bind("implicitProtected") boolean implicitProtected);
 
-  /** Makes a deleted (or just inserted) environment live; 0 when it is live already. */
+  /**
+   * Makes a deleted (or just inserted) environment live; 0 when it is live already.
+   *
+   * @param name the name
+   * @param isProtected whether it is protected
+   * @return the number of rows changed
+   */
   @SqlUpdate(
       "UPDATE tf_environments SET protected = :protected, deleted = FALSE, change_version ="
           + " change_version + 1 WHERE name = :name AND deleted = TRUE")
@@ -52,6 +68,9 @@ public interface StoreDao {
 
   /**
    * Marks a live environment deleted, keeping its row so its version keeps rising; 0 when absent.
+   *
+   * @param name the name
+   * @return the number of rows changed
    */
   @SqlUpdate(
       "UPDATE tf_environments SET deleted = TRUE, change_version = change_version + 1"
@@ -69,6 +88,7 @@ public interface StoreDao {
 
   /**
    * @return every flag of an environment and whether it has overrides, in key order
+   * @param environment the environment
    */
   @SqlQuery(
       "SELECT "
@@ -81,6 +101,8 @@ public interface StoreDao {
 
   /**
    * @return one flag
+   * @param environment the environment
+   * @param key the key
    */
   @SqlQuery(
       "SELECT "
@@ -92,11 +114,17 @@ public interface StoreDao {
 
   /**
    * @return the stored version of one flag
+   * @param environment the environment
+   * @param key the key
    */
   @SqlQuery("SELECT version FROM tf_flags WHERE environment = :environment AND flag_key = :key")
   Optional<Long> flagVersion(@Bind("environment") String environment, @Bind("key") String key);
 
-  /** Inserts a flag row. */
+  /**
+   * Inserts a flag row.
+   *
+   * @param flag the flag
+   */
   @SqlUpdate(
       "INSERT INTO tf_flags (environment, flag_key, description, module, state, rollout_bp,"
           + " rollout_salt, scope, prerequisites, tenant_editable, tags, archived, version,"
@@ -105,7 +133,13 @@ public interface StoreDao {
           + " :archived, :version, :updatedAt, :updatedBy)")
   void insertFlag(@BindMethods FlagColumns flag);
 
-  /** Replaces a flag row if its version is {@code expectedVersion}; 0 rows when stale or absent. */
+  /**
+   * Replaces a flag row if its version is {@code expectedVersion}; 0 rows when stale or absent.
+   *
+   * @param flag the flag
+   * @param expectedVersion the expected version
+   * @return the number of rows changed
+   */
   @SqlUpdate(
       "UPDATE tf_flags SET description = :description, module = :module, state = :state, rollout_bp"
           + " = :rolloutBp, rollout_salt = :rolloutSalt, scope = :scope, prerequisites ="
@@ -114,7 +148,12 @@ public interface StoreDao {
           + " environment = :environment AND flag_key = :flagKey AND version = :expectedVersion")
   int updateFlag(@BindMethods FlagColumns flag, @Bind("expectedVersion") long expectedVersion);
 
-  /** Deletes every flag of an environment. */
+  /**
+   * Deletes every flag of an environment.
+   *
+   * @param environment the environment
+   * @return the number of rows changed
+   */
   @SqlUpdate("DELETE FROM tf_flags WHERE environment = :environment")
   int deleteFlags(@Bind("environment") String environment);
 
@@ -122,6 +161,8 @@ public interface StoreDao {
 
   /**
    * @return one tenant's overrides: a range scan of tf_overrides_tenant
+   * @param environment the environment
+   * @param tenantId the tenant id
    */
   @SqlQuery(
       "SELECT "
@@ -134,6 +175,8 @@ public interface StoreDao {
 
   /**
    * @return one flag's overrides: a range scan of the primary key
+   * @param environment the environment
+   * @param flagKey the flag key
    */
   @SqlQuery(
       "SELECT "
@@ -146,6 +189,9 @@ public interface StoreDao {
 
   /**
    * @return one override, or empty
+   * @param environment the environment
+   * @param flagKey the flag key
+   * @param tenantId the tenant id
    */
   @SqlQuery(
       "SELECT "
@@ -160,6 +206,7 @@ public interface StoreDao {
 
   /**
    * @return every override of an environment
+   * @param environment the environment
    */
   @SqlQuery(
       "SELECT "
@@ -170,11 +217,19 @@ public interface StoreDao {
 
   /**
    * @return the number of overrides of an environment
+   * @param environment the environment
    */
   @SqlQuery("SELECT COUNT(*) FROM tf_overrides WHERE environment = :environment")
   long overrideCount(@Bind("environment") String environment);
 
-  /** Deletes one override; 0 when absent. */
+  /**
+   * Deletes one override; 0 when absent.
+   *
+   * @param environment the environment
+   * @param flagKey the flag key
+   * @param tenantId the tenant id
+   * @return the number of rows changed
+   */
   @SqlUpdate(
       "DELETE FROM tf_overrides WHERE environment = :environment AND flag_key = :flagKey AND"
           + " tenant_id = :tenantId")
@@ -183,13 +238,31 @@ public interface StoreDao {
       @Bind("flagKey") String flagKey,
       @Bind("tenantId") String tenantId);
 
-  /** Deletes every override of an environment. */
+  /**
+   * Deletes every override of an environment.
+   *
+   * @param environment the environment
+   * @return the number of rows changed
+   */
   @SqlUpdate("DELETE FROM tf_overrides WHERE environment = :environment")
   int deleteOverrides(@Bind("environment") String environment);
 
   // ---- audit and change log --------------------------------------------------------------------
 
-  /** Appends an audit row. @return its generated id */
+  /**
+   * Appends an audit row. @return its generated id
+   *
+   * @param at the at
+   * @param actor the actor
+   * @param action the action
+   * @param environment the environment
+   * @param flagKey the flag key
+   * @param tenantId the tenant id
+   * @param before the before
+   * @param after the after
+   * @param comment the comment
+   * @return the result
+   */
   @SqlUpdate(
       "INSERT INTO tf_audit (created_at, actor, action, environment, flag_key, tenant_id,"
           + " before_json, after_json, change_comment) VALUES (:at, :actor, :action, :environment,"
@@ -206,7 +279,14 @@ public interface StoreDao {
       @Bind("after") String after,
       @Bind("comment") String comment);
 
-  /** Records which tenant (or every tenant) a change version touched. */
+  /**
+   * Records which tenant (or every tenant) a change version touched.
+   *
+   * @param environment the environment
+   * @param version the version
+   * @param tenantId the tenant id
+   * @param everyTenant the every tenant
+   */
   @SqlUpdate(
       "INSERT INTO tf_changes (environment, change_version, tenant_id, every_tenant)"
           + " VALUES (:environment, :version, :tenantId, :everyTenant)")
@@ -216,13 +296,22 @@ public interface StoreDao {
       @Bind("tenantId") String tenantId,
       @Bind("everyTenant") boolean everyTenant);
 
-  /** Forgets change-log rows at or below a version. */
+  /**
+   * Forgets change-log rows at or below a version.
+   *
+   * @param environment the environment
+   * @param version the version
+   * @return the number of rows changed
+   */
   @SqlUpdate(
       "DELETE FROM tf_changes WHERE environment = :environment AND change_version <= :version")
   int pruneChanges(@Bind("environment") String environment, @Bind("version") long version);
 
   /**
    * @return the change-log rows in {@code (since, until]}
+   * @param environment the environment
+   * @param since the since
+   * @param until the until
    */
   @SqlQuery(
       "SELECT change_version, tenant_id, every_tenant FROM tf_changes WHERE environment ="

@@ -27,6 +27,8 @@ public record Timeouts(Duration statement, Duration connect) {
    * Checks the durations.
    *
    * @throws IllegalArgumentException if one is shorter than a second
+   * @param statement the statement
+   * @param connect the connect
    */
   public Timeouts {
     Objects.requireNonNull(statement, "statement");
@@ -37,14 +39,22 @@ public record Timeouts(Duration statement, Duration connect) {
   }
 
   /**
+   * Returns the statement timeout of single-row calls, in whole seconds.
+   *
+   * @return seconds
+   */
+  public int statementSeconds() {
+    return (int) Math.min(Integer.MAX_VALUE / BULK_FACTOR, statement.getSeconds());
+  }
+
+  /**
    * Returns the statement timeout of one operation, in seconds.
    *
    * @param operation the operation
    * @return seconds for {@code Statement.setQueryTimeout}
    */
   public int statementSeconds(Operation operation) {
-    int base = (int) Math.min(Integer.MAX_VALUE / BULK_FACTOR, statement.getSeconds());
-    return operation.bulk() ? base * BULK_FACTOR : base;
+    return operation.bulk() ? statementSeconds() * BULK_FACTOR : statementSeconds();
   }
 
   /**
