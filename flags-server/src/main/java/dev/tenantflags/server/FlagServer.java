@@ -208,11 +208,11 @@ public final class FlagServer implements AutoCloseable {
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       // Tokens created in the console live in the store; the file and FLAGS_ADMIN_TOKEN still work.
-      storeTokens = storeTokens(store);
+      storeTokens = StoreTokenAuthenticator.builder(flags).build();
       context.addServlet(
           new ServletHolder("admin-api", adminApi(flags, authenticator, storeTokens, usageClock)),
           "/api/*");
-      Authenticator anyToken = storeTokens == null ? authenticator : authenticator.or(storeTokens);
+      Authenticator anyToken = authenticator.or(storeTokens);
       // The relay endpoints of SPEC §10 (SSE needs async); exact paths take precedence over /api/*.
       relay = ChangeBroadcaster.builder().store(store).build();
       for (String path : List.of("/api/snapshot", "/api/stream")) {
@@ -292,23 +292,12 @@ public final class FlagServer implements AutoCloseable {
       BearerTokenAuthenticator fileTokens,
       StoreTokenAuthenticator storeTokens,
       Clock usageClock) {
-    FlagAdminServlet.Builder api =
-        FlagAdminServlet.builder().flags(flags).authenticator(fileTokens).clock(usageClock);
-    if (storeTokens != null) {
-      api.storeTokens(storeTokens);
-    }
-    return api.build();
-  }
-
-  /** The store's API tokens, or null (logged once) for a store that keeps none. */
-  private static StoreTokenAuthenticator storeTokens(FlagStore store) {
-    try {
-      return StoreTokenAuthenticator.builder(store).build();
-    } catch (UnsupportedOperationException e) {
-      LOG.warn(
-          "this store keeps no API tokens: only the tokens file and FLAGS_ADMIN_TOKEN sign in");
-      return null;
-    }
+    return FlagAdminServlet.builder()
+        .flags(flags)
+        .authenticator(fileTokens)
+        .storeTokens(storeTokens)
+        .clock(usageClock)
+        .build();
   }
 
   private static FlagExport readSeed(ServerOptions options) throws IOException {
@@ -410,9 +399,7 @@ public final class FlagServer implements AutoCloseable {
     relay.close(); // streams end with a retry hint while the connectors still run
     stopQuietly(jetty);
     // Writes the last batch of tokens' last-used times before the store closes.
-    if (storeTokens != null) {
-      storeTokens.close();
-    }
+    storeTokens.close();
     flags.close();
     try {
       store.close();
