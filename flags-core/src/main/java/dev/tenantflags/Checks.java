@@ -156,11 +156,31 @@ final class Checks {
       if (Character.isISOControl(c) && !(allowTabAndNewline && (c == '\t' || c == '\n'))) {
         return i;
       }
+      // An unpaired surrogate is not text: UTF-8 cannot encode it, so a database would store "?"
+      // and two different values could become one. Refused like a control character.
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
     }
     return -1;
   }
 
   private static FlagValidationException controlCharacter(String field, String value, int index) {
+    if (Character.isSurrogate(value.charAt(index))) {
+      return new FlagValidationException(
+          field,
+          field
+              + " must be valid unicode text: unpaired surrogate "
+              + String.format("U+%04X", (int) value.charAt(index))
+              + " at index "
+              + index);
+    }
     return new FlagValidationException(
         field,
         field

@@ -196,6 +196,23 @@ final class HostileInputTest {
   }
 
   @Test
+  void text_unpairedSurrogates_areRejectedButPairsAllowed() {
+    for (String bad : List.of("x\ud800y", "x\udc00", "\ud800", "ab\udfff")) {
+      assertThatThrownBy(() -> Flag.of("f").withDescription(bad))
+          .isInstanceOf(FlagValidationException.class)
+          .hasMessageContaining("description must be valid unicode text: unpaired surrogate");
+      assertThatThrownBy(() -> Scope.of("tenant", bad)).isInstanceOf(FlagValidationException.class);
+      assertThatThrownBy(() -> new TenantOverride("f", bad, true, false, null, null, null))
+          .isInstanceOf(FlagValidationException.class)
+          .hasMessageContaining("unpaired surrogate");
+    }
+    String emoji = "rocket \ud83d\ude80";
+    assertThat(Flag.of("f").withDescription(emoji).description()).isEqualTo(emoji);
+    assertThat(new TenantOverride("f", emoji, true, false, null, null, null).tenantId())
+        .isEqualTo(emoji);
+  }
+
+  @Test
   void namesAndLabels_controlCharacters_areRejectedButTabAndNewlineAllowed() {
     Instant now = Instant.now();
     rejectsControl("module", v -> Flag.of("f").withModule(v));

@@ -125,13 +125,9 @@ final class Fixtures {
     return usage(builder, usage).build();
   }
 
-  /**
-   * Turns usage counting (SPEC §8) on or off. Until the client counts, both values measure the same
-   * code; the benchmarks carry the parameter so that their names and the gate's baseline keys do
-   * not change when it lands.
-   */
+  /** Turns usage counting (SPEC §8) on (the client's default) or off. */
   static FeatureFlags.Builder usage(FeatureFlags.Builder builder, boolean usage) {
-    return builder;
+    return builder.usage(usage);
   }
 
   /**

@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * TenantKey}s so that no single-key caching (in the CPU or in the library) hides the cost; every
  * tenant's overrides are loaded in set-up, so this is the warm path. The store is {@link
  * InMemoryFlagStore}; the hot path never touches it. The round-robin step itself (about 1 ns) is
- * included. Each path runs with usage counting on and off ({@code usage}).
+ * included. Each path runs with usage counting on and off ({@code usage}). {@code onById} and
+ * {@code overrideHitById} take the same paths through {@code isEnabled(String flagKey, String
+ * tenantId)}, the overload for tenants known by id alone.
  *
  * <p>Run (allocation appears as {@code gc.alloc.rate.norm}, bytes per operation):
  *
@@ -197,5 +199,17 @@ public class IsEnabledBenchmark {
   @Benchmark
   public boolean unknownFlag() {
     return flags.isEnabled(UNKNOWN, next(plain));
+  }
+
+  /** {@link #on()} through {@code isEnabled(String, String)}, the overload for id-only tenants. */
+  @Benchmark
+  public boolean onById() {
+    return flags.isEnabled(ON, next(plain).id());
+  }
+
+  /** {@link #overrideHit()} through {@code isEnabled(String, String)}. */
+  @Benchmark
+  public boolean overrideHitById() {
+    return flags.isEnabled(WITH_OVERRIDES, next(overridden).id());
   }
 }

@@ -4,6 +4,7 @@ import dev.tenantflags.FeatureFlags;
 import dev.tenantflags.FlagState;
 import dev.tenantflags.InMemoryFlagStore;
 import dev.tenantflags.Reason;
+import dev.tenantflags.Status;
 import dev.tenantflags.TenantKey;
 import dev.tenantflags.jdbc.JdbiFlagStore;
 import dev.tenantflags.spi.FlagStore;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * client, not of a loop. The harness creates 100 {@code ON} flags and N overrides ({@code
  * --per-tenant} per tenant, tenant ids {@code t-0}, {@code t-1}, ...), measures the used heap after
  * full collections, builds a client and waits until it is ready (the start-up time), checks that an
- * override is answered, and measures the used heap again. The difference is what the client
- * retains; divided by N, the bytes per override.
+ * override is answered from memory (the client must hold every override: mode {@code
+ * ALL_IN_MEMORY}), and measures the used heap again. The difference is what the client retains;
+ * divided by N, the bytes per override.
  *
  * <p>Stores: {@code postgresql} (default; the server of {@code FLAGS_BENCH_PG_URL}, else an
  * embedded PostgreSQL; rows written with {@code COPY}), {@code sqlite} (a temporary file, batched
@@ -49,30 +51,34 @@ public final class OverrideFootprint {
   /**
    * Runs the measurement and prints one line of results.
    *
-   * @param args {@code [--store postgresql|sqlite|memory] [--overrides N] [--per-tenant K]}
+   * @param args {@code [--store postgresql|sqlite|memory] [--overrides N] [--per-tenant K]
+   *     [--store-timeout ISO-8601 duration, default the client's]}
    * @throws Exception if set-up or the client fails
    */
   public static void main(String[] args) throws Exception {
     String kind = "postgresql";
     int overrides = 1_000_000;
     int perTenant = 10;
+    Duration storeTimeout = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--store" -> kind = args[++i];
         case "--overrides" -> overrides = Integer.parseInt(args[++i]);
         case "--per-tenant" -> perTenant = Integer.parseInt(args[++i]);
+        case "--store-timeout" -> storeTimeout = Duration.parse(args[++i]);
         default -> throw new IllegalArgumentException("unknown option: '" + args[i] + "'");
       }
     }
     if (perTenant < 1 || perTenant > FLAGS || overrides < perTenant) {
       throw new IllegalArgumentException("need 1 <= per-tenant <= 100 and overrides >= per-tenant");
     }
-    run(kind, overrides, perTenant, System.out);
+    run(kind, overrides, perTenant, storeTimeout, System.out);
     // The embedded database and the client's threads stop with the JVM.
     System.exit(0);
   }
 
-  static void run(String kind, int overrides, int perTenant, PrintStream out) throws Exception {
+  static void run(String kind, int overrides, int perTenant, Duration storeTimeout, PrintStream out)
+      throws Exception {
     String[] keys = new String[FLAGS];
     for (int i = 0; i < FLAGS; i++) {
       keys[i] = String.format("flag_%03d", i);
@@ -117,15 +123,16 @@ public final class OverrideFootprint {
 
     long before = usedHeapAfterGc();
     long start = System.nanoTime();
-    FeatureFlags flags =
-        Fixtures.usage(
-                FeatureFlags.builder()
-                    .store(store)
-                    .environment(Fixtures.ENV)
-                    .strictStartup(true)
-                    .startupTimeout(Duration.ofMinutes(5)),
-                true)
-            .build();
+    FeatureFlags.Builder builder =
+        FeatureFlags.builder()
+            .store(store)
+            .environment(Fixtures.ENV)
+            .strictStartup(true)
+            .startupTimeout(Duration.ofMinutes(5));
+    if (storeTimeout != null) {
+      builder.storeTimeout(storeTimeout);
+    }
+    FeatureFlags flags = builder.build();
     boolean ready = flags.awaitReady(Duration.ofMinutes(5));
     long startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     Fixtures.check(ready, "client not ready after 5 minutes: " + flags.status());
@@ -136,6 +143,11 @@ public final class OverrideFootprint {
           flags.evaluate(key, TenantKey.of(tenant)).reason() == Reason.OVERRIDE,
           "override of " + key + " for " + tenant + " not answered");
     }
+    Status status = flags.status();
+    Fixtures.check(
+        status.overrideMode() == Status.OverrideMode.ALL_IN_MEMORY
+            && status.overrideCount() == count,
+        "client holds " + status.overrideCount() + " overrides in mode " + status.overrideMode());
     long after = usedHeapAfterGc();
     Reference.reachabilityFence(flags);
     Reference.reachabilityFence(store);
@@ -145,7 +157,7 @@ public final class OverrideFootprint {
         Locale.ROOT,
         "store=%s overrides=%d tenants=%d perTenant=%d fill=%d ms startup=%d ms"
             + " heapBefore=%.1f MB heapAfter=%.1f MB retained=%.1f MB bytesPerOverride=%.1f"
-            + " status=%s jdk=%s maxHeap=%d MB%n",
+            + " status=%s mode=%s storeTimeout=%s jdk=%s maxHeap=%d MB%n",
         kind,
         count,
         tenants,
@@ -156,7 +168,9 @@ public final class OverrideFootprint {
         after / 1e6,
         retained / 1e6,
         (double) retained / count,
-        flags.status().state(),
+        status.state(),
+        status.overrideMode(),
+        storeTimeout == null ? "default" : storeTimeout,
         System.getProperty("java.version"),
         Runtime.getRuntime().maxMemory() >> 20);
     flags.close();

@@ -33,10 +33,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code TARGETED} by tenant; 1 % of the tenants match), a flag key the environment does not have,
  * and one {@code TenantKey} checked against 100 flags with 100 {@code isEnabled} calls (one
  * operation is all 100). The 100 flags repeat the mix of {@link EvaluateAllBenchmark} every ten
- * flags: four {@code ON}, two {@code OFF}, one {@code TARGETED} by three plans (never matches:
- * these keys carry no attributes), one allowlist of 100 tenants, one {@code ROLLOUT} 25 % and one
- * {@code ON} flag with overrides for the first 1,000 tenants. Every scenario runs with usage
- * counting on and off ({@code usage}).
+ * flags: four {@code ON}, two {@code OFF}, one {@code TARGETED} by two plans (never matches: these
+ * keys carry no attributes), one allowlist of 100 tenants, one {@code ROLLOUT} 25 % and one {@code
+ * ON} flag with overrides for the first 1,000 tenants. {@code hundredOnFlags} is the same loop over
+ * 100 plain {@code ON} flags, the simplest reading of the scenario and the floor of the mixed one.
+ *
+ * <p>The {@code *ById} methods do the same through {@code isEnabled(String flagKey, String
+ * tenantId)}, the overload for tenants known by id alone, which needs no key and allocates nothing.
+ * Every scenario runs with usage counting on and off ({@code usage}).
  *
  * <p>Run:
  *
@@ -98,11 +102,7 @@ public class PeerScenariosBenchmark {
       }
     }
     flags = Fixtures.client(store, usage);
-    for (String id : ids) {
-      TenantKey tenant = TenantKey.of(id);
-      loop(loopKeys, tenant);
-      loop(onKeys, tenant);
-    }
+    // No warming loop: every override is in memory, and JMH's warm-up fills the bucket cache.
     check();
   }
 
@@ -199,6 +199,43 @@ public class PeerScenariosBenchmark {
   @Benchmark
   public int hundredFlags() {
     return loop(loopKeys, TenantKey.of(nextId()));
+  }
+
+  /** {@link #plainOn()} through {@code isEnabled(String, String)}: no key, nothing allocated. */
+  @Benchmark
+  public boolean plainOnById() {
+    return flags.isEnabled(ON, nextId());
+  }
+
+  /** {@link #rollout25()} through {@code isEnabled(String, String)}. */
+  @Benchmark
+  public boolean rollout25ById() {
+    return flags.isEnabled(ROLLOUT, nextId());
+  }
+
+  /** {@link #allowlist100()} through {@code isEnabled(String, String)}. */
+  @Benchmark
+  public boolean allowlist100ById() {
+    return flags.isEnabled(ALLOWLIST, nextId());
+  }
+
+  /** {@link #unknownFlag()} through {@code isEnabled(String, String)}. */
+  @Benchmark
+  public boolean unknownFlagById() {
+    return flags.isEnabled(UNKNOWN, nextId());
+  }
+
+  /** {@link #hundredFlags()} through {@code isEnabled(String, String)}: 100 calls with one id. */
+  @Benchmark
+  public int hundredFlagsById() {
+    String id = nextId();
+    int on = 0;
+    for (String key : loopKeys) {
+      if (flags.isEnabled(key, id)) {
+        on++;
+      }
+    }
+    return on;
   }
 
   /** One tenant key, 100 plain {@code ON} flags, 100 {@code isEnabled} calls. */

@@ -58,12 +58,38 @@ final class GateTest {
         Gate.judge(
             List.of(
                 measured("PeerScenariosBenchmark.plainOn:usage=true", 10, 24.002),
-                measured("PeerScenariosBenchmark.hundredFlags:usage=false", 600, 48),
+                measured("PeerScenariosBenchmark.plainOn:usage=false", 10, 48),
                 measured("PeerScenariosBenchmark.plainOnById:usage=true", 8, 24)),
             Map.of());
     assertThat(rows.get(0).passed()).isTrue();
     assertThat(rows.get(1).failures()).singleElement().asString().contains("allocates 48.00 B/op");
     assertThat(rows.get(2).failures()).singleElement().asString().contains("allocates 24.00 B/op");
+  }
+
+  @Test
+  void judge_hundredCallLoop_getsLoopSlackOnly() {
+    List<Gate.Row> rows =
+        Gate.judge(
+            List.of(
+                measured("PeerScenariosBenchmark.hundredFlagsById:usage=true", 600, 3),
+                measured("PeerScenariosBenchmark.hundredFlags:usage=true", 600, 29),
+                measured("PeerScenariosBenchmark.hundredFlagsById:usage=true", 600, 16),
+                measured("PeerScenariosBenchmark.hundredFlags:usage=true", 600, 40)),
+            Map.of());
+    assertThat(rows).extracting(Gate.Row::passed).containsExactly(true, true, false, false);
+  }
+
+  @Test
+  void passes_default_runsEvaluationThenPeersWithCountingOn() {
+    List<org.openjdk.jmh.runner.options.Options> passes =
+        Gate.passes(false, Path.of("out", "gate.json"), null).stream().map(b -> b.build()).toList();
+    assertThat(passes).hasSize(2);
+    assertThat(passes.get(0).getIncludes()).contains("\\.IsEnabledBenchmark\\.");
+    assertThat(passes.get(0).getParameter("usage").hasValue()).isFalse();
+    assertThat(passes.get(1).getIncludes()).containsExactly("\\.PeerScenariosBenchmark\\.");
+    assertThat(passes.get(1).getParameter("usage").get()).containsExactly("true");
+    assertThat(passes.get(1).getResult().get())
+        .isEqualTo(Path.of("out", "gate-peers.json").toString());
   }
 
   @Test

@@ -15,7 +15,8 @@ final class OverrideFootprintTest {
   @ValueSource(strings = {"memory", "sqlite", "postgresql"})
   void run_smallEnvironment_reportsEveryOverrideAndAReadyClient(String store) throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    OverrideFootprint.run(store, 2_005, 5, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    OverrideFootprint.run(
+        store, 2_005, 5, null, new PrintStream(buffer, true, StandardCharsets.UTF_8));
     String line = buffer.toString(StandardCharsets.UTF_8);
     assertThat(line)
         .contains("store=" + store)

@@ -1,5 +1,6 @@
 package dev.tenantflags.remote;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -92,18 +93,6 @@ final class EventStream {
     connect();
   }
 
-  /** Ends the current connection and reconnects at once; with {@code snapshot}, asks for one. */
-  void resync(boolean snapshot) {
-    Attempt a;
-    synchronized (lock) {
-      forceSnapshot |= snapshot;
-      a = current;
-    }
-    if (a != null) {
-      a.end("resynchronising", 0, false);
-    }
-  }
-
   void close() {
     Attempt a;
     synchronized (lock) {
@@ -155,12 +144,55 @@ final class EventStream {
   }
 
   private URI endpoint(URI base) {
+    return endpoint(base, "stream", environment);
+  }
+
+  /** {@code <base>/api/<what>?env=<environment>}. */
+  static URI endpoint(URI base, String what, String environment) {
     String root = base.toString();
-    if (!root.endsWith("/")) {
-      root += "/";
-    }
     return URI.create(
-        root + "api/stream?env=" + URLEncoder.encode(environment, StandardCharsets.UTF_8));
+        (root.endsWith("/") ? root : root + "/")
+            + "api/"
+            + what
+            + "?env="
+            + URLEncoder.encode(environment, StandardCharsets.UTF_8));
+  }
+
+  /** The outcome of {@link #snapshot}: the body, or why there is none. */
+  record Fetched(String body, String problem) {}
+
+  /**
+   * Reads {@code GET /api/snapshot} from the servers in turn, starting at {@code first}, within the
+   * connect timeout in all.
+   */
+  Fetched snapshot(int first) {
+    long deadline = System.nanoTime() + connectTimeout.toNanos();
+    String problem = "no server answered";
+    for (int n = 0; n < servers.size() && System.nanoTime() < deadline; n++) {
+      URI base = servers.get((first + n) % servers.size());
+      try {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(endpoint(base, "snapshot", environment))
+                .GET()
+                .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                .header("Accept", "application/json");
+        if (authorization != null) {
+          request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() == 200) {
+          return new Fetched(response.body(), null);
+        }
+        problem = base + " answered " + response.statusCode();
+      } catch (IOException | RuntimeException e) {
+        problem = base + ": " + e.getClass().getSimpleName();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return new Fetched(null, problem);
   }
 
   private void watch(Attempt a) {

@@ -11,22 +11,13 @@ import dev.tenantflags.spi.FlagSet;
 import dev.tenantflags.spi.FlagStore;
 import dev.tenantflags.spi.FlagStoreException;
 import dev.tenantflags.spi.OverrideSet;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -68,48 +59,33 @@ public final class RemoteFlagStore implements FlagStore {
   /*
    * Design note
    *
-   * Concurrency: the mirror (flags and overrides as of one change version) is immutable and
-   * published through a volatile field, so reads take no lock. Events are applied one at a time
-   * (the stream delivers them in order, one connection at a time) under `lock`, which also guards
-   * the change log that changesSince() reads, so a reader sees a mirror and a log that agree.
+   * Three parts: Replica holds the mirror and the change log (reads never lock), EventStream keeps
+   * the connection (no thread of its own), and this class answers the SPI from the replica.
    *
-   * Change log: every applied event records (from, to, tenant ids); a snapshot that replaces the
-   * mirror records the tenants whose lists differ. changesSince(v) is complete while the log reaches
-   * back to v (bounded; older asks get "unknown", and the client drops every cached tenant).
-   *
-   * Failure handling: the stream reconnects by itself (see EventStream); `disconnectedAt` tells how
-   * long it has been down, and changeVersion() throws once that exceeds staleAfter.
+   * Failure handling: the stream reconnects by itself; `disconnectedAt` tells how long it has been
+   * down, and changeVersion() throws once that exceeds staleAfter, so the client turns STALE.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(RemoteFlagStore.class);
   private static final Pattern ENVIRONMENT = Pattern.compile("[a-z0-9_-]{1,32}");
-  private static final int LOG_SIZE = 4096;
 
   private final List<URI> servers;
   private final String environment;
-  private final String token;
-  private final HttpClient http;
   private final Duration connectTimeout;
   private final Duration staleAfter;
   private final EventStream stream;
-  private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
-  private final Object lock = new Object();
-  private final ArrayDeque<LogEntry> changeLog = new ArrayDeque<>();
-  private long floor;
-  private volatile Mirror mirror;
+  private final int firstServer;
+  private final Replica replica = new Replica();
   private volatile long disconnectedAt;
   private volatile boolean connected;
   private volatile boolean closed;
 
-  private record LogEntry(long from, long to, Set<String> tenants) {}
-
   private RemoteFlagStore(Builder b) {
     this.servers = List.copyOf(b.servers);
     this.environment = b.environment;
-    this.token = b.token;
     this.connectTimeout = b.connectTimeout;
     this.staleAfter = b.staleAfter;
-    this.http =
+    HttpClient http =
         b.http != null
             ? b.http
             : HttpClient.newBuilder()
@@ -117,18 +93,18 @@ public final class RemoteFlagStore implements FlagStore {
                 .connectTimeout(b.connectTimeout)
                 .build();
     this.disconnectedAt = System.nanoTime();
-    int first = b.spread ? ThreadLocalRandom.current().nextInt(servers.size()) : 0;
+    this.firstServer = b.spread ? ThreadLocalRandom.current().nextInt(servers.size()) : 0;
     this.stream =
         new EventStream(
             http,
             servers,
             environment,
-            token,
+            b.token,
             b.connectTimeout,
             b.heartbeatTimeout,
             b.minBackoff,
             b.maxBackoff,
-            first,
+            firstServer,
             new Handler());
   }
 
@@ -141,38 +117,17 @@ public final class RemoteFlagStore implements FlagStore {
     return new Builder();
   }
 
-  // ---- start
-  // -------------------------------------------------------------------------------------
-
   private void start() {
-    long deadline = System.nanoTime() + connectTimeout.toNanos();
-    String problem = "no server answered";
-    for (int i = 0; i < servers.size() && System.nanoTime() < deadline; i++) {
-      URI uri = endpoint(servers.get(i), "snapshot");
+    EventStream.Fetched fetched = stream.snapshot(firstServer);
+    String problem = fetched.problem();
+    if (fetched.body() != null) {
       try {
-        HttpRequest.Builder request =
-            HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
-                .header("Accept", "application/json");
-        if (token != null) {
-          request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response =
-            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (response.statusCode() == 200) {
-          applySnapshot(FlagExport.parse(response.body(), environment));
-          break;
-        }
-        problem = servers.get(i) + " answered " + response.statusCode();
-      } catch (IOException | RuntimeException e) {
-        problem = servers.get(i) + ": " + e.getClass().getSimpleName();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+        applySnapshot(FlagExport.parse(fetched.body(), environment));
+      } catch (RuntimeException e) {
+        problem = "unreadable snapshot: " + e.getMessage();
       }
     }
-    if (mirror == null) {
+    if (replica.current() == null) {
       LOG.warn(
           "no snapshot of environment '{}' within {} ({}); reads fail until the stream delivers"
               + " one",
@@ -184,77 +139,20 @@ public final class RemoteFlagStore implements FlagStore {
   }
 
   private URI endpoint(URI base, String what) {
-    String root = base.toString();
-    return URI.create(
-        (root.endsWith("/") ? root : root + "/")
-            + "api/"
-            + what
-            + "?env="
-            + URLEncoder.encode(environment, StandardCharsets.UTF_8));
+    return EventStream.endpoint(base, what, environment);
   }
-
-  // ---- applying events
-  // -----------------------------------------------------------------------------
 
   private void applySnapshot(FlagExport export) {
     if (!export.environment().equals(environment)) {
       throw new FlagStoreException("the relay sent another environment's snapshot");
     }
-    Mirror next = Mirror.of(export);
-    synchronized (lock) {
-      Mirror old = mirror;
-      if (old == null || next.version < old.version) {
-        changeLog.clear();
-        floor = next.version;
-      } else {
-        record(old.version, next.version, next.tenantsDifferentFrom(old));
-      }
-      mirror = next;
-    }
-    notifyListeners(next.version);
-  }
-
-  private void applyChange(ChangeEvent change) {
-    Mirror next;
-    synchronized (lock) {
-      Mirror old = mirror;
-      if (old == null) {
-        throw new FlagStoreException("a change arrived before any snapshot");
-      }
-      if (change.version() <= old.version) {
-        return; // already held: a resumed stream may repeat what we have
-      }
-      if (change.previous() > old.version) {
-        throw new FlagStoreException("a change event skipped versions; resynchronising");
-      }
-      next = old.with(change);
-      record(old.version, next.version, change.overrides().keySet());
-      mirror = next;
-    }
-    notifyListeners(next.version);
-  }
-
-  private void record(long from, long to, Set<String> tenants) {
-    changeLog.addLast(new LogEntry(from, to, Set.copyOf(tenants)));
-    while (changeLog.size() > LOG_SIZE) {
-      floor = changeLog.removeFirst().to;
-    }
-  }
-
-  private void notifyListeners(long version) {
-    for (LongConsumer l : listeners) {
-      try {
-        l.accept(version);
-      } catch (RuntimeException e) {
-        LOG.warn("a change listener failed", e);
-      }
-    }
+    replica.applySnapshot(Mirror.of(export));
   }
 
   private final class Handler implements EventStream.Handler {
     @Override
     public long resumeFrom() {
-      Mirror m = mirror;
+      Mirror m = replica.current();
       return m == null ? -1 : m.version;
     }
 
@@ -263,10 +161,10 @@ public final class RemoteFlagStore implements FlagStore {
       switch (type) {
         case "snapshot" -> applySnapshot(FlagExport.parse(data, environment));
         case "change" -> {
-          if (mirror == null) {
+          if (replica.current() == null) {
             throw new FlagStoreException("a change arrived before any snapshot");
           }
-          applyChange(ChangeEvent.parse(data, environment));
+          replica.applyChange(ChangeEvent.parse(data, environment));
         }
         default -> {
           // unknown event types are for newer clients
@@ -280,9 +178,9 @@ public final class RemoteFlagStore implements FlagStore {
       connected = true;
       if (!was) {
         LOG.info("relay stream for environment '{}' connected", environment);
-        Mirror m = mirror;
+        Mirror m = replica.current();
         if (m != null) {
-          notifyListeners(m.version);
+          replica.notifyListeners(m.version);
         }
       }
     }
@@ -300,7 +198,6 @@ public final class RemoteFlagStore implements FlagStore {
   }
 
   // ---- reads
-  // ---------------------------------------------------------------------------------------
 
   private Mirror mirror(String env) {
     Objects.requireNonNull(env, "environment");
@@ -312,7 +209,7 @@ public final class RemoteFlagStore implements FlagStore {
               + environment
               + "')");
     }
-    Mirror m = mirror;
+    Mirror m = replica.current();
     if (m == null) {
       throw new FlagStoreException(
           "no snapshot of environment '" + environment + "' received from the relay yet");
@@ -385,22 +282,7 @@ public final class RemoteFlagStore implements FlagStore {
   @Override
   public ChangeSet changesSince(String environment, long sinceVersion) {
     mirror(environment);
-    synchronized (lock) {
-      Mirror m = mirror;
-      if (sinceVersion == m.version) {
-        return new ChangeSet(m.version, Set.of(), true);
-      }
-      if (sinceVersion < floor || sinceVersion > m.version) {
-        return ChangeSet.unknown(m.version);
-      }
-      Set<String> tenants = new HashSet<>();
-      for (LogEntry e : changeLog) {
-        if (e.to > sinceVersion) {
-          tenants.addAll(e.tenants);
-        }
-      }
-      return new ChangeSet(m.version, tenants, true);
-    }
+    return replica.changesSince(sinceVersion);
   }
 
   /** {@inheritDoc} Only the mirrored environment, which exists as far as this store knows. */
@@ -431,12 +313,10 @@ public final class RemoteFlagStore implements FlagStore {
     if (!this.environment.equals(environment)) {
       return Optional.empty();
     }
-    listeners.add(listener);
-    return Optional.of(() -> listeners.remove(listener));
+    return Optional.of(replica.addListener(listener));
   }
 
   // ---- writes
-  // --------------------------------------------------------------------------------------
 
   private UnsupportedOperationException readOnly() {
     return new UnsupportedOperationException(

@@ -5,7 +5,6 @@ import dev.tenantflags.servlet.BearerTokenAuthenticator;
 import dev.tenantflags.servlet.FlagAdminServlet;
 import dev.tenantflags.servlet.Role;
 import dev.tenantflags.servlet.relay.ChangeBroadcaster;
-import dev.tenantflags.servlet.relay.RelayServlet;
 import dev.tenantflags.spi.FlagStore;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
@@ -16,12 +15,13 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A real Jetty 12 on 127.0.0.1 serving the relay endpoints and the admin API over one store, as
+ * A real Jetty 12 on 127.0.0.1 serving the admin API, relay endpoints included, over one store, as
  * flags-server does. Stoppable and restartable on the same port.
  */
 final class RelayServer implements AutoCloseable {
   static final String SDK_TOKEN = "sdk-secret-token";
   static final String ADMIN_TOKEN = "admin-secret-token";
+  static final String EVALUATOR_TOKEN = "evaluator-secret-token";
 
   final FlagStore store;
   final FeatureFlags flags;
@@ -44,7 +44,8 @@ final class RelayServer implements AutoCloseable {
     this.broadcaster = b.build();
     BearerTokenAuthenticator auth =
         BearerTokenAuthenticator.builder()
-            .token("sdk", Role.VIEWER, null, SDK_TOKEN)
+            .token("sdk", Role.SDK, null, SDK_TOKEN)
+            .token("evaluator", Role.EVALUATOR, null, EVALUATOR_TOKEN)
             .token("admin", Role.ADMIN, null, ADMIN_TOKEN)
             .build();
     jetty = new Server();
@@ -57,15 +58,10 @@ final class RelayServer implements AutoCloseable {
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    RelayServlet relay =
-        RelayServlet.builder()
-            .broadcaster(broadcaster)
-            .authenticator(auth)
-            .defaultEnvironment("production")
-            .build();
-    add(context, relay, "/api/snapshot");
-    add(context, relay, "/api/stream");
-    add(context, FlagAdminServlet.builder().flags(flags).authenticator(auth).build(), "/api/*");
+    add(
+        context,
+        FlagAdminServlet.builder().flags(flags).authenticator(auth).relay(broadcaster).build(),
+        "/api/*");
     jetty.setHandler(context);
     jetty.start();
   }
@@ -102,8 +98,12 @@ final class RelayServer implements AutoCloseable {
 
   /** Graceful stop: streams end with a retry hint, then Jetty stops. */
   @Override
-  public void close() throws Exception {
+  public void close() {
     broadcaster.close();
-    jetty.stop();
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping Jetty failed", e);
+    }
   }
 }

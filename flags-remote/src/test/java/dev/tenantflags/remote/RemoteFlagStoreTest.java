@@ -129,6 +129,19 @@ final class RemoteFlagStoreTest {
     assertThat(response.statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void roles_sdkReadsRelayButNotTheApi_evaluatorNeither() throws Exception {
+    assertThat(get("/api/flags").statusCode()).isEqualTo(403);
+    HttpResponse<String> evaluator =
+        http.send(
+            HttpRequest.newBuilder(server.base().resolve("/api/stream"))
+                .header("Authorization", "Bearer " + RelayServer.EVALUATOR_TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(evaluator.statusCode()).isEqualTo(403);
+    assertThat(get("/api/snapshot?env=nope").statusCode()).isEqualTo(404);
+  }
+
   // ---- stream endpoint -------------------------------------------------------------------------
 
   @Test

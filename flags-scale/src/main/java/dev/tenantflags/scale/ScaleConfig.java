@@ -45,8 +45,8 @@ public record ScaleConfig(
   }
 
   /**
-   * The default scenario with the given sizes: 5 warm-up changes, 100 ms between toggles, failover,
-   * 256 MiB heaps.
+   * The default scenario with the given sizes: 10 warm-up changes, 100 ms between toggles,
+   * failover, 256 MiB heaps.
    *
    * @param clients stream clients
    * @param toggles toggles
@@ -54,6 +54,6 @@ public record ScaleConfig(
    * @return the configuration
    */
   public static ScaleConfig of(int clients, int toggles, Path output) {
-    return new ScaleConfig(clients, toggles, 5, 100, true, "256m", "SDK", output);
+    return new ScaleConfig(clients, toggles, 10, 100, true, "256m", "SDK", output);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Locale;
  * @param config what ran
  * @param perClient every (client, toggle) delivery latency, in ms, sorted
  * @param allClients per toggle, the time until the last client held it, in ms, sorted
+ * @param spreads per toggle, from the first client holding it to the last, in ms, sorted
  * @param adminRoundTrips per toggle, the admin request's round trip through server A, in ms, sorted
  * @param pgFewClients how many clients were connected at the first connection count
  * @param pgFew PostgreSQL client connections then
@@ -21,19 +22,24 @@ import java.util.Locale;
  * @param toggleWallMillis wall time of the toggle phase
  * @param cpuMillisA CPU time server A used during the toggle phase
  * @param cpuMillisB CPU time server B used during the toggle phase
+ * @param cpuMillisClients CPU time the clients' JVM (this one) used during the toggle phase
  * @param rssKibA server A's resident memory after the toggles
  * @param rssKibB server B's resident memory after the toggles
  * @param peakKibA server A's peak resident memory
  * @param peakKibB server B's peak resident memory
- * @param failoverAllHoldMillis from killing A until every client held the change made through B
- * @param failoverReconnectedMillis from killing A until every client was connected again
+ * @param failoverResumedMillis from killing A until every client was connected again and held every
+ *     change committed before the kill
+ * @param failoverAfterMillis from sending a change through B after the kill until every client held
+ *     it
  * @param failoverNothingLost whether every client held both the change made just before the kill
  *     and the one after it
+ * @param loadAverages the machine's load averages (1, 5, 15 min) at the start and at the end
  */
 public record ScaleReport(
     ScaleConfig config,
     List<Double> perClient,
     List<Double> allClients,
+    List<Double> spreads,
     List<Double> adminRoundTrips,
     int pgFewClients,
     long pgFew,
@@ -42,19 +48,23 @@ public record ScaleReport(
     long toggleWallMillis,
     long cpuMillisA,
     long cpuMillisB,
+    long cpuMillisClients,
     long rssKibA,
     long rssKibB,
     long peakKibA,
     long peakKibB,
-    long failoverAllHoldMillis,
-    long failoverReconnectedMillis,
-    boolean failoverNothingLost) {
+    long failoverResumedMillis,
+    long failoverAfterMillis,
+    boolean failoverNothingLost,
+    List<String> loadAverages) {
 
   /** Copies the lists. */
   public ScaleReport {
     perClient = List.copyOf(perClient);
     allClients = List.copyOf(allClients);
     adminRoundTrips = List.copyOf(adminRoundTrips);
+    spreads = List.copyOf(spreads);
+    loadAverages = List.copyOf(loadAverages);
   }
 
   static Builder builder(ScaleConfig config) {
@@ -90,7 +100,8 @@ public record ScaleReport(
     b.append("| measure | p50 | p99 | max |\n|---|---:|---:|---:|\n");
     row(b, "one client holds a toggle (ms, all client x toggle pairs)", perClient);
     row(b, "every client holds a toggle (ms, per toggle)", allClients);
-    row(b, "of which the admin PATCH round trip through A (ms)", adminRoundTrips);
+    row(b, "first to last client, per toggle (ms): the fan-out", spreads);
+    row(b, "admin PATCH round trip through A (ms), for comparison", adminRoundTrips);
     b.append("\n| measure | value |\n|---|---:|\n");
     line(b, "PostgreSQL client connections with " + pgFewClients + " clients", pgFew);
     line(b, "PostgreSQL client connections with " + config.clients() + " clients", pgAll);
@@ -108,11 +119,23 @@ public record ScaleReport(
             "| server B CPU during toggles (ms; %% of one core) | %d (%.1f %%) |\n",
             cpuMillisB,
             100.0 * cpuMillisB / Math.max(1, toggleWallMillis)));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "| clients' JVM CPU during toggles (ms; %% of one core) | %d (%.1f %%) |\n",
+            cpuMillisClients,
+            100.0 * cpuMillisClients / Math.max(1, toggleWallMillis)));
     line(b, "server A RSS after toggles / peak (MiB)", rssKibA / 1024, peakKibA / 1024);
     line(b, "server B RSS after toggles / peak (MiB)", rssKibB / 1024, peakKibB / 1024);
     if (config.failover()) {
-      line(b, "kill A: every client holds the change made through B (ms)", failoverAllHoldMillis);
-      line(b, "kill A: every client connected again (ms)", failoverReconnectedMillis);
+      line(
+          b,
+          "kill A: every client connected again and holding every change made before (ms)",
+          failoverResumedMillis);
+      line(
+          b,
+          "then a change through B: until every client holds it (ms, admin round trip included)",
+          failoverAfterMillis);
       b.append("| kill A: no change lost | ")
           .append(failoverNothingLost ? "yes" : "NO")
           .append(" |\n");
@@ -122,7 +145,11 @@ public record ScaleReport(
         .append(", SerialGC) on one embedded PostgreSQL; clients: RemoteFlagStore instances in one")
         .append(" JVM sharing one HttpClient with 4 threads; ")
         .append(Runtime.getRuntime().availableProcessors())
-        .append(" cores.\n");
+        .append(" cores; load average (1/5/15 min) at start ")
+        .append(loadAverages.isEmpty() ? "n/a" : loadAverages.get(0))
+        .append(", at end ")
+        .append(loadAverages.isEmpty() ? "n/a" : loadAverages.get(loadAverages.size() - 1))
+        .append(".\n");
     return b.toString();
   }
 
@@ -152,6 +179,7 @@ public record ScaleReport(
     private final List<Double> perClient = new ArrayList<>();
     private final List<Double> admin = new ArrayList<>();
     private final double[] worst;
+    private final double[] best;
     private int pgFewClients;
     private long pgFew;
     private long pgAll;
@@ -159,17 +187,30 @@ public record ScaleReport(
     private long wall;
     private long cpuA;
     private long cpuB;
+    private long cpuClients;
+
+    void clientsCpu(long millis) {
+      cpuClients = millis;
+    }
+
     private long rssA;
     private long rssB;
     private long peakA;
     private long peakB;
-    private long failHold = -1;
-    private long failConnected = -1;
+    private long failResumed = -1;
+    private long failAfter = -1;
     private boolean nothingLost;
+    private final List<String> load = new ArrayList<>();
+
+    void loadAverage(String value) {
+      load.add(value);
+    }
 
     Builder(ScaleConfig config) {
       this.config = config;
       this.worst = new double[config.toggles() + 1];
+      this.best = new double[config.toggles() + 1];
+      java.util.Arrays.fill(best, Double.MAX_VALUE);
     }
 
     void pgConnectionsFew(int clients, long count) {
@@ -193,6 +234,7 @@ public record ScaleReport(
       double ms = d.toNanos() / 1e6;
       perClient.add(ms);
       worst[toggle] = Math.max(worst[toggle], ms);
+      best[toggle] = Math.min(best[toggle], ms);
     }
 
     void servers(
@@ -206,9 +248,9 @@ public record ScaleReport(
       this.peakB = peakB;
     }
 
-    void failover(Duration allHold, Duration reconnected, boolean nothingLost) {
-      this.failHold = allHold.toMillis();
-      this.failConnected = reconnected.toMillis();
+    void failover(Duration resumed, Duration after, boolean nothingLost) {
+      this.failResumed = resumed.toMillis();
+      this.failAfter = after.toMillis();
       this.nothingLost = nothingLost;
     }
 
@@ -220,12 +262,18 @@ public record ScaleReport(
         all.add(worst[k]);
       }
       all.sort(null);
+      List<Double> spread = new ArrayList<>();
+      for (int k = 1; k < worst.length; k++) {
+        spread.add(worst[k] - best[k]);
+      }
+      spread.sort(null);
       List<Double> rtt = new ArrayList<>(admin);
       rtt.sort(null);
       return new ScaleReport(
           config,
           sorted,
           all,
+          spread,
           rtt,
           pgFewClients,
           pgFew,
@@ -234,13 +282,15 @@ public record ScaleReport(
           wall,
           cpuA,
           cpuB,
+          cpuClients,
           rssA,
           rssB,
           peakA,
           peakB,
-          failHold,
-          failConnected,
-          nothingLost);
+          failResumed,
+          failAfter,
+          nothingLost,
+          load);
     }
   }
 }

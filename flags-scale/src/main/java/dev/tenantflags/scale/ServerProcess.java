@@ -42,6 +42,10 @@ final class ServerProcess implements AutoCloseable {
             "-Xmx" + heap,
             "-XX:+UseSerialGC",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.log.dev.tenantflags.servlet.relay="
+                + System.getProperty("scale.relayLog", "info"),
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
             "-cp",
             System.getProperty("java.class.path"),
             "dev.tenantflags.server.FlagServer",
@@ -94,8 +98,13 @@ final class ServerProcess implements AutoCloseable {
 
   /** User plus system CPU time of the process so far, in milliseconds (Linux /proc). */
   long cpuMillis() {
+    return cpuMillis(process.pid());
+  }
+
+  /** User plus system CPU time of a process so far, in milliseconds (Linux /proc), or -1. */
+  static long cpuMillis(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name; 100 Hz ticks.
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;

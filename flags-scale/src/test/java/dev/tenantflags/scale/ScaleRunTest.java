@@ -18,6 +18,7 @@ final class ScaleRunTest {
       throws Exception {
     int clients = Integer.getInteger("scale.clients", 100);
     int toggles = Integer.getInteger("scale.toggles", 10);
+    int warmups = Integer.getInteger("scale.warmups", 10);
     Path output = Path.of(System.getProperty("scale.output", "target"));
     ScaleReport report;
     try (EmbeddedPostgres pg =
@@ -29,18 +30,19 @@ final class ScaleRunTest {
       String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
       report =
           new ScaleHarness(
-                  new ScaleConfig(clients, toggles, 5, 100, true, "256m", "VIEWER", output))
+                  new ScaleConfig(clients, toggles, warmups, 100, true, "256m", "SDK", output))
               .run(url);
     }
 
     // Every (client, toggle) pair was delivered: the harness waits for all of them or fails.
     assertThat(report.perClient()).hasSize(clients * toggles);
-    // The database's connections do not grow with the number of stream clients.
-    assertThat(report.pgAll()).isLessThanOrEqualTo(report.pgFew());
+    // The database's connections do not grow with the number of stream clients: ten times the
+    // clients, the same connections (two of slack for a pool still filling to its minimum), and a
+    // fixed bound: two servers' pools and their LISTEN connections.
+    assertThat(report.pgAll()).isLessThanOrEqualTo(report.pgFew() + 2);
     assertThat(report.pgAll()).isLessThanOrEqualTo(30);
     // Killing server A: its clients resume on B within 2 s, and no change is lost.
     assertThat(report.failoverNothingLost()).isTrue();
-    assertThat(report.failoverAllHoldMillis()).isLessThan(2_000);
-    assertThat(report.failoverReconnectedMillis()).isLessThan(2_000);
+    assertThat(report.failoverResumedMillis()).isLessThan(2_000);
   }
 }

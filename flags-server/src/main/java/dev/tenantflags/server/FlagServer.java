@@ -15,7 +15,6 @@ import dev.tenantflags.servlet.FlagAdminServlet;
 import dev.tenantflags.servlet.Role;
 import dev.tenantflags.servlet.StoreTokenAuthenticator;
 import dev.tenantflags.servlet.relay.ChangeBroadcaster;
-import dev.tenantflags.servlet.relay.RelayServlet;
 import dev.tenantflags.spi.FlagStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -202,30 +201,24 @@ public final class FlagServer implements AutoCloseable {
       ServerConnector connector = new ServerConnector(jetty);
       connector.setHost(options.bind());
       connector.setPort(options.port());
+      // When a relay dies its stream clients reconnect to this one at once; Java's default accept
+      // backlog (50) would drop their SYNs and cost each a one-second TCP retransmit.
+      connector.setAcceptQueueSize(1024);
       jetty.addConnector(connector);
       jetty.setStopTimeout(Duration.ofSeconds(5).toMillis());
       jetty.setErrorHandler(new ProblemErrorHandler());
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       // Tokens created in the console live in the store; the file and FLAGS_ADMIN_TOKEN still work.
-      storeTokens = StoreTokenAuthenticator.builder(flags).build();
-      context.addServlet(
-          new ServletHolder("admin-api", adminApi(flags, authenticator, storeTokens, usageClock)),
-          "/api/*");
-      Authenticator anyToken = authenticator.or(storeTokens);
-      // The relay endpoints of SPEC §10 (SSE needs async); exact paths take precedence over /api/*.
+      storeTokens = storeTokens(flags);
+      // The admin API serves the relay endpoints of SPEC §10 too; their event streams need async.
       relay = ChangeBroadcaster.builder().store(store).build();
-      for (String path : List.of("/api/snapshot", "/api/stream")) {
-        ServletHolder holder =
-            new ServletHolder(
-                RelayServlet.builder()
-                    .broadcaster(relay)
-                    .authenticator(anyToken)
-                    .defaultEnvironment(options.environment())
-                    .build());
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, path);
-      }
+      ServletHolder api =
+          new ServletHolder(
+              "admin-api", adminApi(flags, authenticator, storeTokens, usageClock, relay));
+      api.setAsyncSupported(true);
+      context.addServlet(api, "/api/*");
+      Authenticator anyToken = storeTokens == null ? authenticator : authenticator.or(storeTokens);
       context.addServlet(
           new ServletHolder("health", new HealthServlet(flags, dialect, anyToken)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");
@@ -291,13 +284,29 @@ public final class FlagServer implements AutoCloseable {
       FeatureFlags flags,
       BearerTokenAuthenticator fileTokens,
       StoreTokenAuthenticator storeTokens,
-      Clock usageClock) {
-    return FlagAdminServlet.builder()
-        .flags(flags)
-        .authenticator(fileTokens)
-        .storeTokens(storeTokens)
-        .clock(usageClock)
-        .build();
+      Clock usageClock,
+      ChangeBroadcaster relay) {
+    FlagAdminServlet.Builder api =
+        FlagAdminServlet.builder()
+            .flags(flags)
+            .authenticator(fileTokens)
+            .clock(usageClock)
+            .relay(relay);
+    if (storeTokens != null) {
+      api.storeTokens(storeTokens);
+    }
+    return api.build();
+  }
+
+  /** The store's API tokens, or null (logged once) for a store that keeps none. */
+  private static StoreTokenAuthenticator storeTokens(FeatureFlags flags) {
+    try {
+      return StoreTokenAuthenticator.builder(flags).build();
+    } catch (UnsupportedOperationException e) {
+      LOG.warn(
+          "this store keeps no API tokens: only the tokens file and FLAGS_ADMIN_TOKEN sign in");
+      return null;
+    }
   }
 
   private static FlagExport readSeed(ServerOptions options) throws IOException {
@@ -317,10 +326,10 @@ public final class FlagServer implements AutoCloseable {
 
   /** An empty store gets the three usual environments; production is protected. */
   private static void createDefaultEnvironments(FeatureFlags flags) {
-    if (!flags.store().environments().isEmpty()) {
+    FlagAdmin admin = flags.admin(SERVER_ACTOR);
+    if (!admin.environments().isEmpty()) {
       return;
     }
-    FlagAdmin admin = flags.admin(SERVER_ACTOR);
     for (Environment env :
         List.of(
             new Environment("development", false),
@@ -399,7 +408,9 @@ public final class FlagServer implements AutoCloseable {
     relay.close(); // streams end with a retry hint while the connectors still run
     stopQuietly(jetty);
     // Writes the last batch of tokens' last-used times before the store closes.
-    storeTokens.close();
+    if (storeTokens != null) {
+      storeTokens.close();
+    }
     flags.close();
     try {
       store.close();

@@ -74,7 +74,8 @@ public class FlagsEndpoint {
       if (flag.archived()) {
         continue;
       }
-      Evaluation evaluation = flags.evaluate(flag.key(), key);
+      // explain(): the endpoint shows values without counting as the application's use (SPEC §8).
+      Evaluation evaluation = flags.explain(flag.key(), key);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("enabled", evaluation.enabled());
       r.put("reason", evaluation.reason().name());

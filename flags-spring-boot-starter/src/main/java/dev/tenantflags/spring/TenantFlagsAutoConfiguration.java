@@ -52,14 +52,15 @@ public class TenantFlagsAutoConfiguration {
 
   /**
    * The flag store: {@code tenantflags.jdbc-url} if set, else the application's single {@code
-   * DataSource}, else an in-memory store (flags are lost on restart; logged once).
+   * DataSource}, else an in-memory store (flags are lost on restart; logged once). Not created when
+   * the application (or flags-test) defines its own {@code FeatureFlags}.
    *
    * @param properties the settings
    * @param dataSources the application's data sources
    * @return the store
    */
   @Bean
-  @ConditionalOnMissingBean
+  @ConditionalOnMissingBean({FlagStore.class, FeatureFlags.class})
   public FlagStore tenantFlagsStore(
       TenantFlagsProperties properties, ObjectProvider<DataSource> dataSources) {
     if (properties.getJdbcUrl() != null && !properties.getJdbcUrl().isBlank()) {

@@ -47,6 +47,16 @@ final class TenantFlagsAutoConfigurationTest {
   }
 
   @Test
+  void applicationClient_noStoreOfOurs() {
+    FeatureFlags own =
+        FeatureFlags.builder().store(new InMemoryFlagStore()).environment("own").build();
+    runner
+        .withBean("myFlags", FeatureFlags.class, () -> own)
+        .run(context -> assertThat(context).doesNotHaveBean(FlagStore.class));
+    own.close();
+  }
+
+  @Test
   void applicationClient_usedInsteadOfOurs() {
     FeatureFlags own =
         FeatureFlags.builder().store(new InMemoryFlagStore()).environment("own").build();
@@ -71,7 +81,9 @@ final class TenantFlagsAutoConfigurationTest {
         .run(
             context -> {
               FeatureFlags flags = context.getBean(FeatureFlags.class);
-              assertThat(flags.store()).isSameAs(store);
+              assertThat(context.getBean(FlagStore.class)).isSameAs(store);
+              flags.admin("test").create(dev.tenantflags.Flag.of("written"), null);
+              assertThat(store.loadFlag("staging", "written")).isPresent();
               assertThat(flags.environment()).isEqualTo("staging");
             });
   }

@@ -1,7 +1,6 @@
 package dev.tenantflags.test;
 
 import dev.tenantflags.FeatureFlags;
-import dev.tenantflags.InMemoryFlagStore;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,9 +22,9 @@ final class SpringSupport {
   private SpringSupport() {}
 
   /**
-   * Returns the in-memory client registered in the test's Spring context, if the test runs under
-   * Spring's extension and its context holds exactly one {@link FeatureFlags} with an in-memory
-   * store.
+   * Returns the in-memory client that {@link TenantFlagsContextCustomizerFactory} registered in the
+   * test's Spring context, if the test runs under Spring's extension. Any other client (one the
+   * application built on its own store) is never touched.
    */
   static Optional<FeatureFlags> client(ExtensionContext context) {
     if (!PRESENT || !isSpringTest(context.getRequiredTestClass())) {
@@ -61,11 +60,11 @@ final class SpringSupport {
   private static final class Bridge {
     static Optional<FeatureFlags> client(ExtensionContext context) {
       ApplicationContext spring = SpringExtension.getApplicationContext(context);
-      FeatureFlags flags = spring.getBeanProvider(FeatureFlags.class).getIfUnique();
-      if (flags == null || !(flags.store() instanceof InMemoryFlagStore)) {
+      String name = TenantFlagsContextCustomizerFactory.BEAN_NAME;
+      if (!spring.containsBean(name)) {
         return Optional.empty();
       }
-      return Optional.of(flags);
+      return Optional.of(spring.getBean(name, FeatureFlags.class));
     }
   }
 }

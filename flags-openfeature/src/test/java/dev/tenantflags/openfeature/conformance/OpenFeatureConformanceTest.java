@@ -28,5 +28,5 @@ import org.junit.platform.suite.api.Suite;
 @ConfigurationParameter(key = JUNIT_PLATFORM_NAMING_STRATEGY_PROPERTY_NAME, value = "long")
 @ConfigurationParameter(
     key = "cucumber.junit-platform.naming-strategy.long.example-name",
-    value = "pickle")
+    value = "number-and-pickle-if-parameterized")
 final class OpenFeatureConformanceTest {}

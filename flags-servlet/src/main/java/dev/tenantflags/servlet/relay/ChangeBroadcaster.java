@@ -60,8 +60,9 @@ public final class ChangeBroadcaster implements AutoCloseable {
   private ChangeBroadcaster(Builder b) {
     this.store = b.store;
     this.settings = b;
-    this.publisher = Executors.newSingleThreadScheduledExecutor(daemon("tenantflags-relay"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("tenantflags-relay-heartbeat"));
+    this.publisher = Executors.newSingleThreadScheduledExecutor(Limits.daemon("tenantflags-relay"));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(Limits.daemon("tenantflags-relay-heartbeat"));
     long poll = b.pollInterval.toMillis();
     publisher.scheduleWithFixedDelay(this::pollAll, poll, poll, TimeUnit.MILLISECONDS);
     long beat = b.heartbeatInterval.toMillis();
@@ -120,7 +121,8 @@ public final class ChangeBroadcaster implements AutoCloseable {
           channels.put(environment, c);
           Channel channel = c;
           try {
-            channel.subscription(store.subscribe(environment, v -> schedule(channel)).orElse(null));
+            channel.subscription(
+                store.subscribe(environment, v -> pushed(channel, v)).orElse(null));
           } catch (RuntimeException e) {
             LOG.warn("change subscription failed; the relay polls only: {}", e.toString());
           }
@@ -185,6 +187,11 @@ public final class ChangeBroadcaster implements AutoCloseable {
 
   // ---- internal threads
   // --------------------------------------------------------------------------
+
+  private void pushed(Channel channel, long version) {
+    channel.pushedVersion.accumulateAndGet(version, Math::max);
+    schedule(channel);
+  }
 
   private void schedule(Channel channel) {
     if (channel.refreshQueued.compareAndSet(false, true)) {
@@ -254,14 +261,6 @@ public final class ChangeBroadcaster implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   /**
    * Configures a {@link ChangeBroadcaster}; every setting but the store has a default.
    *
@@ -301,7 +300,7 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = range("pollInterval", interval, 50, 10_000);
+      this.pollInterval = Limits.range("pollInterval", interval, 50, 10_000);
       return this;
     }
 
@@ -314,7 +313,7 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder heartbeatInterval(Duration interval) {
-      this.heartbeatInterval = range("heartbeatInterval", interval, 10, 300_000);
+      this.heartbeatInterval = Limits.range("heartbeatInterval", interval, 10, 300_000);
       return this;
     }
 
@@ -328,7 +327,7 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = range("idleTimeout", timeout, 10, 3_600_000);
+      this.idleTimeout = Limits.range("idleTimeout", timeout, 10, 3_600_000);
       return this;
     }
 
@@ -341,7 +340,7 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder retryHint(Duration hint) {
-      this.retryHint = range("retryHint", hint, 10, 60_000);
+      this.retryHint = Limits.range("retryHint", hint, 10, 60_000);
       return this;
     }
 
@@ -354,7 +353,7 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder historySize(int events) {
-      this.historySize = (int) count("historySize", events, 1, 1_000_000);
+      this.historySize = (int) Limits.count("historySize", events, 1, 1_000_000);
       return this;
     }
 
@@ -369,8 +368,8 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder clientBuffer(int events, long bytes) {
-      this.bufferEvents = (int) count("clientBuffer events", events, 1, 1_000_000);
-      this.bufferBytes = count("clientBuffer bytes", bytes, 1024, 1L << 30);
+      this.bufferEvents = (int) Limits.count("clientBuffer events", events, 1, 1_000_000);
+      this.bufferBytes = Limits.count("clientBuffer bytes", bytes, 1024, 1L << 30);
       return this;
     }
 
@@ -383,7 +382,7 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxConnections(int max) {
-      this.maxConnections = (int) count("maxConnections", max, 1, 1_000_000);
+      this.maxConnections = (int) Limits.count("maxConnections", max, 1, 1_000_000);
       return this;
     }
 
@@ -396,7 +395,7 @@ public final class ChangeBroadcaster implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder loadTimeout(Duration timeout) {
-      this.loadTimeout = range("loadTimeout", timeout, 10, 60_000);
+      this.loadTimeout = Limits.range("loadTimeout", timeout, 10, 60_000);
       return this;
     }
 
@@ -411,24 +410,6 @@ public final class ChangeBroadcaster implements AutoCloseable {
         throw new IllegalStateException("store must be set");
       }
       return new ChangeBroadcaster(this);
-    }
-
-    private static Duration range(String name, Duration value, long minMillis, long maxMillis) {
-      Objects.requireNonNull(value, name);
-      long ms = value.toMillis();
-      if (ms < minMillis || ms > maxMillis) {
-        throw new IllegalArgumentException(
-            name + " must be between " + minMillis + " ms and " + maxMillis + " ms: " + value);
-      }
-      return value;
-    }
-
-    private static long count(String name, long value, long min, long max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ": " + value);
-      }
-      return value;
     }
   }
 }

@@ -117,7 +117,7 @@ public final class RelayEndpoints {
               why -> broadcaster.ended(channel, self[0], why));
       self[0] = stream;
       stream.start();
-      stream.offer(RelayEvents.opening(broadcaster.retryMillis()));
+      stream.offer(RelayEvents.OPENING);
       if (channel.register(stream, lastEventId(request))) {
         broadcaster.snapshotSent();
       }

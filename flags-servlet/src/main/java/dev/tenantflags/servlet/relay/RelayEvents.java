@@ -15,17 +15,20 @@ import java.util.Map;
 
 /**
  * The wire format of SPEC §10: snapshot JSON (the export format) and Server-Sent Events frames.
- * Flags and overrides are written through {@link FlagExport#toMap}, the one codec of the project.
+ * Flags and overrides are written through {@link FlagFields} and {@link FlagExport}, the project's
+ * one codec.
  */
 final class RelayEvents {
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
-  /** Sent once when a stream opens: commits the response and says how soon to reconnect. */
-  static byte[] opening(long retryMillis) {
-    return ("retry: " + retryMillis + "\n: tenantflags relay\n\n").getBytes(StandardCharsets.UTF_8);
-  }
+  /**
+   * Sent once when a stream opens, to commit the response. No {@code retry:} here: a client uses
+   * the hint only when the server ends the stream on purpose ({@link #shutdown}); after a crash it
+   * reconnects at once (with backoff) to the next server.
+   */
+  static final byte[] OPENING = ": tenantflags relay\n\n".getBytes(StandardCharsets.UTF_8);
 
   static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.UTF_8);
 

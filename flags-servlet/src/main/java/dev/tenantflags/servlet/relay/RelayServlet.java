@@ -95,7 +95,7 @@ public final class RelayServlet extends HttpServlet {
     private ChangeBroadcaster broadcaster;
     private Authenticator authenticator;
     private String defaultEnvironment = "production";
-    private Role leastRole = Role.VIEWER;
+    private Role leastRole = Role.SDK;
 
     private Builder() {}
 

@@ -83,9 +83,7 @@ final class ChangeBroadcasterTest {
             RelayServlet.builder()
                 .broadcaster(broadcaster)
                 .authenticator(
-                    BearerTokenAuthenticator.builder()
-                        .token("sdk", Role.VIEWER, null, TOKEN)
-                        .build())
+                    BearerTokenAuthenticator.builder().token("sdk", Role.SDK, null, TOKEN).build())
                 .build());
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/api/*");
