@@ -6,11 +6,14 @@ import dev.tenantflags.Status;
 import dev.tenantflags.servlet.Authenticator;
 import dev.tenantflags.servlet.Caller;
 import dev.tenantflags.servlet.Role;
+import dev.tenantflags.spi.UnreadableRow;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +24,8 @@ import java.util.Map;
  * DEGRADED (the server still answers correctly from memory) and 503 for DOWN.
  *
  * <p>A caller with a VIEWER (or higher) bearer token also gets the detail: client state, last good
- * refresh (epoch milliseconds), change version, environment, store and the failure detail, which
- * may name infrastructure and so is never shown anonymously.
+ * refresh (epoch milliseconds), change version, environment, store, the failure detail and the rows
+ * the client could not read, which may name infrastructure and so are never shown anonymously.
  */
 final class HealthServlet extends HttpServlet {
 
@@ -64,6 +67,16 @@ final class HealthServlet extends HttpServlet {
       body.put("store", "jdbc");
       body.put("dialect", dialect);
       body.put("detail", status.detail());
+      List<Map<String, Object>> unreadable = new ArrayList<>();
+      for (UnreadableRow row : status.unreadable()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", row.kind());
+        m.put("flagKey", row.flagKey());
+        m.put("tenantId", row.tenantId());
+        m.put("problem", row.problem());
+        unreadable.add(m);
+      }
+      body.put("unreadable", unreadable);
     }
     response.setStatus(summary.equals("DOWN") ? 503 : 200);
     response.setContentType("application/json");
