@@ -2,6 +2,7 @@ package dev.tenantflags.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tenantflags.jdbc.JdbiFlagStore;
 import dev.tenantflags.spi.UsageBucket;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -86,7 +87,10 @@ final class UsageBrowserTest {
     }
     Instant old = serverHour.minus(Duration.ofDays(40));
     buckets.add(new UsageBucket("production", "legacy_search", old, 5, 0, 0, old.plusSeconds(60)));
-    server.flags().store().addUsage(buckets);
+    // A second store on the same SQLite file, as another instance's flusher would write.
+    try (JdbiFlagStore other = JdbiFlagStore.create("jdbc:sqlite:" + dir.resolve("f.db"))) {
+      other.addUsage(buckets);
+    }
 
     browser.signIn("http://127.0.0.1:" + server.port() + "/", ADMIN);
     browser.waitFor(
