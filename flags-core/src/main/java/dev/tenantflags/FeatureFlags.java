@@ -273,21 +273,6 @@ public final class FeatureFlags implements AutoCloseable {
   }
 
   /**
-   * Returns the store this client reads.
-   *
-   * @return the store
-   * @deprecated for removal: the store is an implementation detail of the client. Use {@link
-   *     FlagAdmin} for reads and writes ({@link FlagAdmin#environments()}, {@link
-   *     FlagAdmin#audit(AuditQuery)}, {@link FlagAdmin#overrides(String)}, {@link FlagAdmin#usage},
-   *     {@link FlagAdmin#apiTokens()} ...), {@link #forEnvironment(String)} for a client of another
-   *     environment, {@link #storeDescription()} to name it.
-   */
-  @Deprecated(forRemoval = true)
-  public FlagStore store() {
-    return config.store();
-  }
-
-  /**
    * Returns a short description of the store (its class name), for status pages.
    *
    * @return the store's simple class name

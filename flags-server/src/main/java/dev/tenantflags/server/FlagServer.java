@@ -97,11 +97,15 @@ public final class FlagServer implements AutoCloseable {
    * @param args the command-line options; see {@code --help}
    */
   public static void main(String[] args) {
+    exitZeroOnSignal = true;
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != 0) {
       System.exit(code);
     }
   }
+
+  /** Set by {@link #main}: a clean stop on SIGTERM exits 0. */
+  private static volatile boolean exitZeroOnSignal;
 
   /** Parses, starts, and blocks until shutdown; returns the exit code. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -127,7 +131,19 @@ public final class FlagServer implements AutoCloseable {
       err.println("flags-server: could not start: " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "flags-server-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  // SIGTERM is how an operator stops the server: once it has stopped cleanly the
+                  // process exits 0 as --help promises, not the JVM's 143. Only when run as the
+                  // program (main), never inside a host JVM such as a test runner.
+                  if (exitZeroOnSignal) {
+                    Runtime.getRuntime().halt(0);
+                  }
+                },
+                "flags-server-shutdown"));
     try {
       server.jetty.join();
     } catch (InterruptedException e) {
@@ -223,7 +239,18 @@ public final class FlagServer implements AutoCloseable {
           new ServletHolder("health", new HealthServlet(flags, dialect, anyToken)), "/health");
       context.addServlet(new ServletHolder("console", new ConsoleServlet()), "/");
       jetty.setHandler(context);
-      jetty.start();
+      try {
+        jetty.start();
+      } catch (IOException e) {
+        // A --bind value that is no address at all is the operator's typo, not a failed start.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof java.nio.channels.UnresolvedAddressException) {
+            throw new UsageException(
+                "--bind " + options.bind() + " is not an address of this host");
+          }
+        }
+        throw e;
+      }
       int port = connector.getLocalPort();
 
       // Only now that the server listens is the generated token's hash kept: a start that failed

@@ -24,8 +24,8 @@ import java.util.Map;
  * DEGRADED (the server still answers correctly from memory) and 503 for DOWN.
  *
  * <p>A caller with a VIEWER (or higher) bearer token also gets the detail: client state, last good
- * refresh (epoch milliseconds), change version, environment, store and the failure detail, which
- * may name infrastructure and so is never shown anonymously.
+ * refresh (epoch milliseconds), change version, environment, store, the failure detail and the rows
+ * the client could not read, which may name infrastructure and so are never shown anonymously.
  */
 final class HealthServlet extends HttpServlet {
 
@@ -67,27 +67,22 @@ final class HealthServlet extends HttpServlet {
       body.put("store", "jdbc");
       body.put("dialect", dialect);
       body.put("detail", status.detail());
-      body.put("unreadable", unreadable(status));
+      List<Map<String, Object>> unreadable = new ArrayList<>();
+      for (UnreadableRow row : status.unreadable()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", row.kind());
+        m.put("flagKey", row.flagKey());
+        m.put("tenantId", row.tenantId());
+        m.put("problem", row.problem());
+        unreadable.add(m);
+      }
+      body.put("unreadable", unreadable);
     }
     response.setStatus(summary.equals("DOWN") ? 503 : 200);
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
     response.setHeader("Cache-Control", "no-store");
     JSON.writeValue(response.getOutputStream(), body);
-  }
-
-  /** The rows the client cannot read (SPEC §4), as {@code /api/status} names them. */
-  private static List<Map<String, Object>> unreadable(Status status) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (UnreadableRow row : status.unreadable()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", row.kind());
-      m.put("flagKey", row.flagKey());
-      m.put("tenantId", row.tenantId());
-      m.put("problem", row.problem());
-      rows.add(m);
-    }
-    return rows;
   }
 
   private boolean isViewer(HttpServletRequest request) {

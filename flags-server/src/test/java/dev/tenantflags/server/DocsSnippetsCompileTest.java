@@ -55,6 +55,8 @@ final class DocsSnippetsCompileTest {
           "import dev.tenantflags.spi.*;",
           "import dev.tenantflags.jdbc.*;",
           "import dev.tenantflags.servlet.*;",
+          "import dev.tenantflags.remote.*;",
+          "import java.net.URI;",
           "import jakarta.servlet.*;",
           "import jakarta.servlet.http.HttpServletRequest;",
           "import java.nio.file.Path;",

@@ -43,6 +43,22 @@ final class FlagServerTest {
   }
 
   @Test
+  void run_bindIsNoAddress_exitsTwoWithAMessageAndKeepsNoTokenHash() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String db = dir.resolve("bind.db").toString();
+    int code =
+        FlagServer.run(
+            new String[] {"--port", "0", "--bind", "999.1.1.1", "--jdbc-url", "jdbc:sqlite:" + db},
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--bind 999.1.1.1");
+    assertThat(dir.resolve("bind.db.admin-token.sha256")).doesNotExist();
+  }
+
+  @Test
   void start_emptyDatabase_isReadyAndCreatesTheThreeEnvironments() throws Exception {
     try (FlagServer server = start(options())) {
       Http anonymous = new Http(server.port(), null);

@@ -2,6 +2,7 @@ package dev.tenantflags.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tenantflags.jdbc.JdbiFlagStore;
 import dev.tenantflags.spi.UsageBucket;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -86,7 +87,10 @@ final class UsageBrowserTest {
     }
     Instant old = serverHour.minus(Duration.ofDays(40));
     buckets.add(new UsageBucket("production", "legacy_search", old, 5, 0, 0, old.plusSeconds(60)));
-    server.flags().store().addUsage(buckets);
+    // A second store on the same SQLite file, as another instance's flusher would write.
+    try (JdbiFlagStore other = JdbiFlagStore.create("jdbc:sqlite:" + dir.resolve("f.db"))) {
+      other.addUsage(buckets);
+    }
 
     browser.signIn("http://127.0.0.1:" + server.port() + "/", ADMIN);
     browser.waitFor(
@@ -147,12 +151,22 @@ final class UsageBrowserTest {
       st.executeUpdate("UPDATE tf_flags SET scope = '{not json' WHERE flag_key = 'broken_row'");
     }
 
-    browser.signIn("http://127.0.0.1:" + server.port() + "/", ADMIN);
-    browser.waitFor("!document.getElementById('unreadable').hidden");
-    assertThat(browser.text("#unreadable"))
-        .startsWith("1 stored row could not be read.")
-        .contains("broken_row");
-    shot("25-unreadable-row");
+    // A server starting on that database quarantines the row and names it (SPEC §4).
+    try (FlagServer restarted =
+        FlagServer.start(
+            ServerOptions.defaults().withPort(0).withJdbcUrl("jdbc:sqlite:" + dir.resolve("f.db")),
+            Map.of(AdminToken.ENV_VARIABLE, ADMIN),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      com.fasterxml.jackson.databind.JsonNode health =
+          new Http(restarted.port(), ADMIN).get("/health").json();
+      assertThat(health.path("unreadable").toString()).contains("broken_row");
+      browser.signIn("http://127.0.0.1:" + restarted.port() + "/", ADMIN);
+      browser.waitFor("!document.getElementById('unreadable').hidden");
+      assertThat(browser.text("#unreadable"))
+          .startsWith("1 stored row could not be read.")
+          .contains("broken_row");
+      shot("25-unreadable-row");
+    }
     assertThat(browser.exceptions).isEmpty();
   }
 

@@ -58,6 +58,18 @@ final class EnvironmentsResource {
 
   void delete(ApiCall c) throws IOException {
     String name = c.param("env");
+    // The server's own environment is the one its clients serve: deleting it would wipe every flag
+    // the application is evaluating in one call, and the environment would be recreated at once.
+    if (name.equals(environments.defaultName())) {
+      throw new Problem(
+          409,
+          "conflict",
+          "Conflict",
+          "environment "
+              + RequestBody.quote(name)
+              + " is this server's default environment and cannot be deleted; start the server"
+              + " with another --environment first");
+    }
     environments.defaultClient().admin(c.caller.name()).deleteEnvironment(name, c.query("comment"));
     environments.deleted(name);
     c.noContent();

@@ -388,6 +388,15 @@ final class FlagAdminServletTest {
     assertThat(fx.call("ADMIN", "DELETE", "/environments/" + env, null).status()).isEqualTo(204);
     fx.call("VIEWER", "GET", "/flags?env=" + env, null).problem(404);
     fx.call("ADMIN", "POST", "/environments", "{\"name\":\"production\"}").problem(409);
+    // The server's own environment cannot be deleted: it is what the application evaluates.
+    assertThat(
+            fx.call("ADMIN", "DELETE", "/environments/" + ApiFixture.DEV_ENV, null)
+                .problem(409)
+                .path("detail")
+                .asText())
+        .contains("default environment");
+    assertThat(fx.call("VIEWER", "GET", "/environments", null).json().toString())
+        .contains(ApiFixture.DEV_ENV);
   }
 
   @Test

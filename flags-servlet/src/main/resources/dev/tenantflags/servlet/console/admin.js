@@ -153,6 +153,10 @@ export const tokens = {
   init() {
     document.getElementById('token-form').addEventListener('submit', createToken);
     document.getElementById('token-role').addEventListener('change', updateTenantBox);
+    // The secret leaves the page as soon as the dialog is dismissed.
+    document.querySelector('#secret-dialog form').addEventListener('submit', () => {
+      document.getElementById('secret-value').value = '';
+    });
     document.getElementById('secret-copy').addEventListener('click', async () => {
       const value = document.getElementById('secret-value');
       value.select();
