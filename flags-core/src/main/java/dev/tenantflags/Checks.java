@@ -153,6 +153,9 @@ final class Checks {
   static int firstControl(String value, boolean allowTabAndNewline) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        continue; // printable ASCII, the common case: no control character, no surrogate
+      }
       if (Character.isISOControl(c) && !(allowTabAndNewline && (c == '\t' || c == '\n'))) {
         return i;
       }

@@ -50,6 +50,12 @@ final class CompiledFlag {
 
   final boolean hasOverrides;
 
+  /**
+   * Whether evaluation needs the rules before the override step (SPEC §3): unreadable, archived,
+   * OFF, or prerequisites. False lets Evaluator take its small, inlinable leaf path.
+   */
+  final boolean slowPath;
+
   /** Remembered buckets; null when not cached (or not a ROLLOUT flag). */
   private final BucketCache buckets;
 
@@ -79,6 +85,7 @@ final class CompiledFlag {
     this.basisPoints = flag.rolloutBasisPoints();
     this.salt = flag.effectiveSalt();
     this.hasOverrides = hasOverrides;
+    this.slowPath = archived || state == FlagState.OFF || !flag.prerequisites().isEmpty();
     this.buckets = state == FlagState.ROLLOUT ? bucketCache : null;
     this.saltOrdinal = buckets == null ? -1 : buckets.ordinal(salt);
     Map<String, Set<String>> axes = flag.scope().axes();
@@ -107,6 +114,7 @@ final class CompiledFlag {
     this.basisPoints = 0;
     this.salt = key;
     this.hasOverrides = false;
+    this.slowPath = true;
     this.buckets = null;
     this.saltOrdinal = -1;
     this.scopeEmpty = true;

@@ -45,8 +45,10 @@ final class Evaluator {
 
   static Evaluation evaluate(
       CompiledFlag flag, String id, Map<String, String> attributes, OverrideSource overrides) {
-    Memo memo = flag != null && flag.prerequisiteGraph ? memo() : null;
-    return evaluate(flag, id, attributes, overrides, 0, memo);
+    if (flag != null && !flag.prerequisiteGraph) {
+      return decide(flag, id, attributes, overrides, 0, null); // no memo: skip the bookkeeping
+    }
+    return evaluate(flag, id, attributes, overrides, 0, flag == null ? null : memo());
   }
 
   /** The calling thread's memo, stamped for a new call; share it across one evaluateAll. */
@@ -118,7 +120,25 @@ final class Evaluator {
     return result;
   }
 
+  /**
+   * Kept small so that the JIT inlines it into the hot path: a leaf flag (readable, active, not
+   * OFF, no prerequisites) at a sane depth goes straight to the override step.
+   */
   private static Evaluation decide(
+      CompiledFlag flag,
+      String id,
+      Map<String, String> attributes,
+      OverrideSource overrides,
+      int depth,
+      Memo memo) {
+    if (flag.slowPath || depth >= MAX_DEPTH) {
+      return decideSlow(flag, id, attributes, overrides, depth, memo);
+    }
+    return decideLeaf(flag, id, attributes, overrides, false);
+  }
+
+  /** SPEC §3 rules 1-3 (not readable/archived, OFF, prerequisites), then the leaf rules. */
+  private static Evaluation decideSlow(
       CompiledFlag flag,
       String id,
       Map<String, String> attributes,
@@ -149,6 +169,16 @@ final class Evaluator {
         return Evaluation.of(false, Reason.PREREQUISITE_FAILED, degraded);
       }
     }
+    return decideLeaf(flag, id, attributes, overrides, degraded);
+  }
+
+  /** SPEC §3 from the override step on: override, ON, TARGETED, ROLLOUT. */
+  private static Evaluation decideLeaf(
+      CompiledFlag flag,
+      String id,
+      Map<String, String> attributes,
+      OverrideSource overrides,
+      boolean degraded) {
     if (flag.hasOverrides) {
       TenantOverrides tenantOverrides = overrides.overridesOf(id);
       Boolean value = tenantOverrides.get(flag.key);

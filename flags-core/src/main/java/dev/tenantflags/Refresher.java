@@ -99,7 +99,11 @@ final class Refresher {
   private Future<?> flushInFlight;
   private AutoCloseable subscription;
 
-  Refresher(ClientConfig config) {
+  /** Also receives every published snapshot, so the hot path reads it in one volatile load. */
+  private final java.util.function.Consumer<Snapshot> publish;
+
+  Refresher(ClientConfig config, java.util.function.Consumer<Snapshot> publish) {
+    this.publish = publish;
     this.config = config;
     this.store = config.store();
     this.environment = config.environment();
@@ -200,6 +204,7 @@ final class Refresher {
             index,
             null,
             context);
+    publish.accept(current);
     if (current.allCalls != null) {
       usage.published(current);
     }
@@ -438,6 +443,7 @@ final class Refresher {
               || !loaded.lazyChanges().complete();
       if (next != null) {
         current = next;
+        publish.accept(next);
         if (next.allCalls != null) {
           usage.published(next);
         }
