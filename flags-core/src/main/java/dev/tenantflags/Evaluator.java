@@ -13,7 +13,9 @@ import java.util.Map;
  *
  * Performance: called on the hot path. It reads only immutable CompiledFlag state, returns shared
  * Evaluation constants, and asks the OverrideSource only for flags that have overrides at all. No
- * lock, no I/O, no allocation, no logging. The tenant is passed as id + attributes, so the
+ * lock, no I/O, no allocation, no logging. decide stays a few dozen bytecodes (CompiledFlag.slowPath
+ * routes unreadable/archived/OFF/prerequisite flags to decideSlow) so that the JIT inlines it and
+ * decideLeaf into isEnabled; one 358-byte decide was never inlined ("hot method too big"). The tenant is passed as id + attributes, so the
  * id-only overload needs no TenantKey.
  *
  * Bounded work (SPEC §4): a flag whose prerequisites have prerequisites of their own (a graph, not a

@@ -35,7 +35,7 @@ public final class FeatureFlags implements AutoCloseable {
    * the snapshot's OverrideIndex (all in memory, the default) or by LazyOverrides (above
    * overrideMemoryLimit).
    *
-   * Hot path (isEnabled/evaluate): one volatile read of the refresher's snapshot, a HashMap get of the
+   * Hot path (isEnabled/evaluate): one volatile read of the snapshot (mirrored from the refresher), a HashMap get of the
    * flag, Evaluator over immutable objects, then (counting on) one atomic add in the flag's striped
    * counters. No lock, no I/O, no allocation, no logging, no clock read. In the default mode the
    * override lookup is a HashMap get in memory, so an unknown tenant costs nothing; only lazy mode may

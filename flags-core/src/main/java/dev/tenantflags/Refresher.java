@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * Job: keeps one client's Snapshot (flags + overrides) current and reports how that goes: polling,
  * push subscription, start-up (timeout, bootstrap, strict), status, listeners, logging once per state
- * change, and the usage flusher's schedule. FeatureFlags only reads `current`.
+ * change, and the usage flusher's schedule. FeatureFlags reads the snapshot it is handed on publish (its own volatile field).
  *
  * Threads: `scheduler` (one daemon thread) runs refresh cycles every pollInterval, on a push, the
  * lazy holder's epoch tick and usage flushes. Every store call of a refresh runs on `worker` (one
