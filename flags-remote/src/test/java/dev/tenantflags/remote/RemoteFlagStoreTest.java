@@ -13,6 +13,7 @@ import dev.tenantflags.InMemoryFlagStore;
 import dev.tenantflags.Status;
 import dev.tenantflags.TenantKey;
 import dev.tenantflags.TenantOverride;
+import dev.tenantflags.servlet.relay.SseClient;
 import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagStoreException;
 import java.net.URI;

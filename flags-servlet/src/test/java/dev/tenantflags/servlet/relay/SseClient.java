@@ -11,18 +11,28 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A plain SSE reader for tests: collects complete events (comments as type ":"). */
-final class SseClient implements AutoCloseable {
-  record Event(String type, String id, String data) {}
+/**
+ * A plain SSE reader for tests: collects complete events (comments as type ":"). Shared with
+ * flags-remote's tests through this module's test-jar.
+ */
+public final class SseClient implements AutoCloseable {
+  /** One event: its type, id and data. */
+  public record Event(String type, String id, String data) {}
 
-  static final Event END = new Event("end", null, null);
+  /** Added when the stream ends. */
+  public static final Event END = new Event("end", null, null);
 
-  final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-  final int status;
+  /** Every event received, comments and retry lines included. */
+  public final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+  /** The response status. */
+  public final int status;
+
   private final Thread reader;
   private final HttpResponse<Stream<String>> response;
 
-  SseClient(HttpClient http, URI uri, String token, Long lastEventId) throws Exception {
+  /** Opens the stream and starts reading it on a daemon thread. */
+  public SseClient(HttpClient http, URI uri, String token, Long lastEventId) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET();
     if (lastEventId != null) {
@@ -75,7 +85,7 @@ final class SseClient implements AutoCloseable {
   }
 
   /** The next event that is not a comment or retry line, or null after the timeout. */
-  Event next(Duration timeout) throws InterruptedException {
+  public Event next(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Event e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
