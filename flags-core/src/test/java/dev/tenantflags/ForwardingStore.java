@@ -6,11 +6,15 @@ import dev.tenantflags.spi.FlagStore;
 import java.util.List;
 import java.util.Optional;
 
-/** A fake store that forwards everything; tests subclass it to change one behaviour. */
-class ForwardingStore implements FlagStore {
+/**
+ * A fake store that forwards everything; tests subclass it to change one behaviour. Published in
+ * the test-jar for other modules' tests.
+ */
+public class ForwardingStore implements FlagStore {
   private final FlagStore delegate;
 
-  ForwardingStore(FlagStore delegate) {
+  /** Forwards to {@code delegate}. */
+  public ForwardingStore(FlagStore delegate) {
     this.delegate = delegate;
   }
 

@@ -1,15 +1,11 @@
 package dev.tenantflags.servlet.relay;
 
 import dev.tenantflags.AuditEntry;
-import dev.tenantflags.AuditQuery;
-import dev.tenantflags.Environment;
 import dev.tenantflags.Flag;
+import dev.tenantflags.ForwardingStore;
 import dev.tenantflags.InMemoryFlagStore;
 import dev.tenantflags.TenantOverride;
-import dev.tenantflags.spi.ChangeSet;
 import dev.tenantflags.spi.FlagSet;
-import dev.tenantflags.spi.FlagStore;
-import dev.tenantflags.spi.OverrideSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,11 +17,20 @@ import java.util.function.LongConsumer;
  * An in-memory store that counts the reads and subscriptions the relay makes, and pushes change
  * notifications to its subscribers as a PostgreSQL store would.
  */
-final class CountingStore implements FlagStore {
-  final InMemoryFlagStore delegate = new InMemoryFlagStore();
+final class CountingStore extends ForwardingStore {
+  final InMemoryFlagStore delegate;
   final AtomicInteger subscriptions = new AtomicInteger();
   final AtomicInteger flagLoads = new AtomicInteger();
   private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
+
+  CountingStore() {
+    this(new InMemoryFlagStore());
+  }
+
+  private CountingStore(InMemoryFlagStore delegate) {
+    super(delegate);
+    this.delegate = delegate;
+  }
 
   private <T> T pushed(T result, String environment) {
     long v = delegate.changeVersion(environment);
@@ -36,63 +41,18 @@ final class CountingStore implements FlagStore {
   @Override
   public FlagSet loadFlags(String environment) {
     flagLoads.incrementAndGet();
-    return delegate.loadFlags(environment);
-  }
-
-  @Override
-  public Optional<Flag> loadFlag(String environment, String key) {
-    return delegate.loadFlag(environment, key);
-  }
-
-  @Override
-  public List<TenantOverride> loadTenantOverrides(String environment, String tenantId) {
-    return delegate.loadTenantOverrides(environment, tenantId);
-  }
-
-  @Override
-  public List<TenantOverride> loadFlagOverrides(String environment, String flagKey) {
-    return delegate.loadFlagOverrides(environment, flagKey);
-  }
-
-  @Override
-  public OverrideSet loadOverrides(String environment) {
-    return delegate.loadOverrides(environment);
-  }
-
-  @Override
-  public long overrideCount(String environment) {
-    return delegate.overrideCount(environment);
-  }
-
-  @Override
-  public long changeVersion(String environment) {
-    return delegate.changeVersion(environment);
-  }
-
-  @Override
-  public ChangeSet changesSince(String environment, long sinceVersion) {
-    return delegate.changesSince(environment, sinceVersion);
-  }
-
-  @Override
-  public List<Environment> environments() {
-    return delegate.environments();
-  }
-
-  @Override
-  public List<AuditEntry> audit(AuditQuery query) {
-    return delegate.audit(query);
+    return super.loadFlags(environment);
   }
 
   @Override
   public AuditEntry createFlag(String environment, Flag flag, AuditEntry audit) {
-    return pushed(delegate.createFlag(environment, flag, audit), environment);
+    return pushed(super.createFlag(environment, flag, audit), environment);
   }
 
   @Override
   public AuditEntry updateFlag(
       String environment, Flag flag, long expectedVersion, AuditEntry audit) {
-    return pushed(delegate.updateFlag(environment, flag, expectedVersion, audit), environment);
+    return pushed(super.updateFlag(environment, flag, expectedVersion, audit), environment);
   }
 
   @Override
@@ -100,7 +60,7 @@ final class CountingStore implements FlagStore {
       String environment,
       TenantOverride override,
       Function<Optional<TenantOverride>, AuditEntry> auditFor) {
-    return pushed(delegate.putOverride(environment, override, auditFor), environment);
+    return pushed(super.putOverride(environment, override, auditFor), environment);
   }
 
   @Override
@@ -109,17 +69,7 @@ final class CountingStore implements FlagStore {
       String flagKey,
       String tenantId,
       Function<TenantOverride, AuditEntry> auditFor) {
-    return pushed(delegate.deleteOverride(environment, flagKey, tenantId, auditFor), environment);
-  }
-
-  @Override
-  public AuditEntry createEnvironment(Environment environment, AuditEntry audit) {
-    return delegate.createEnvironment(environment, audit);
-  }
-
-  @Override
-  public AuditEntry deleteEnvironment(String name, AuditEntry audit) {
-    return delegate.deleteEnvironment(name, audit);
+    return pushed(super.deleteOverride(environment, flagKey, tenantId, auditFor), environment);
   }
 
   @Override
@@ -127,10 +77,5 @@ final class CountingStore implements FlagStore {
     subscriptions.incrementAndGet();
     listeners.add(listener);
     return Optional.of(() -> listeners.remove(listener));
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
