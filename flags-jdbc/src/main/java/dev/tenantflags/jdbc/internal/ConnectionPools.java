@@ -15,7 +15,7 @@ import java.util.Properties;
  *
  * Failure handling: Hikari validates a connection that idled longer than its alive-bypass window before
  * handing it out, and evicts one that failed with a connection-class SQLState; the store additionally
- * soft-evicts the whole pool after any database failure (see JdbiFlagStore.guard), because a database
+ * soft-evicts the whole pool after any database failure (see StoreCalls.guard), because a database
  * restart breaks every idle connection at once.
  *
  * Dialect settings: the dialect is only detected after the pool is open, so it is guessed from the URL
