@@ -77,7 +77,7 @@ final class Refresher {
   private final Object stateLock = new Object();
   private final CountDownLatch firstLoad = new CountDownLatch(1);
 
-  /** The published snapshot; read by the hot path. */
+  /** The published snapshot (FeatureFlags reads its own mirror of it, handed over by publish). */
   volatile Snapshot current;
 
   private volatile Status status = new Status(Status.State.NOT_READY, null, -1, null);
