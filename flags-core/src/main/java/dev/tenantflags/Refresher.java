@@ -193,7 +193,7 @@ final class Refresher {
     OverrideIndex index =
         OverrideIndex.of(
             new OverrideSet(export.version(), export.overrides(), List.of()), null, canonical);
-    current =
+    Snapshot boot =
         new Snapshot(
             export.version(),
             true,
@@ -204,9 +204,10 @@ final class Refresher {
             index,
             null,
             context);
-    publish.accept(current);
-    if (current.allCalls != null) {
-      usage.published(current);
+    current = boot;
+    publish.accept(boot);
+    if (boot.allCalls != null) {
+      usage.published(boot);
     }
     setStatus(Status.State.STALE, status.detail());
   }
