@@ -72,11 +72,10 @@ final class CompiledFlag {
    * Compiles a flag.
    *
    * @param bucketCache remembered rollout buckets, or null
-   * @param registry the client's per-key usage objects (canonical key strings, slots), or null
+   * @param stable the client's usage object for this key (canonical key string, slot), or null
    */
-  CompiledFlag(Flag flag, boolean hasOverrides, BucketCache bucketCache, UsageCounters registry) {
+  CompiledFlag(Flag flag, boolean hasOverrides, BucketCache bucketCache, FlagUsage stable) {
     this.flag = flag;
-    FlagUsage stable = registry == null ? null : registry.forKey(flag.key());
     this.key = stable == null ? flag.key() : stable.key;
     this.slot = stable == null ? -1 : stable.slot;
     this.state = flag.state();

@@ -41,10 +41,6 @@ final class Evaluator {
 
   private Evaluator() {}
 
-  static Evaluation evaluate(CompiledFlag flag, TenantKey tenant, OverrideSource overrides) {
-    return evaluate(flag, tenant.id(), tenant.attributes(), overrides);
-  }
-
   static Evaluation evaluate(
       CompiledFlag flag, String id, Map<String, String> attributes, OverrideSource overrides) {
     if (flag != null && !flag.prerequisiteGraph) {

@@ -330,7 +330,7 @@ public final class FeatureFlags implements AutoCloseable {
    * @return the flags of the current snapshot; empty before the first load
    */
   public List<Flag> flags() {
-    Snapshot s = refresher.current;
+    Snapshot s = snapshot;
     return s == null ? List.of() : s.flags;
   }
 
@@ -341,7 +341,7 @@ public final class FeatureFlags implements AutoCloseable {
    * @return the flag, or empty (also for an unreadable flag without a last good definition)
    */
   public Optional<Flag> flag(String key) {
-    Snapshot s = refresher.current;
+    Snapshot s = snapshot;
     CompiledFlag f = s == null || key == null ? null : s.flag(key);
     return f == null ? Optional.empty() : Optional.ofNullable(f.flag);
   }

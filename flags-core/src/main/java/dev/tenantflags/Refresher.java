@@ -77,7 +77,7 @@ final class Refresher {
   private final Object stateLock = new Object();
   private final CountDownLatch firstLoad = new CountDownLatch(1);
 
-  /** The published snapshot; read by the hot path. */
+  /** The published snapshot (FeatureFlags reads its own mirror of it, handed over by publish). */
   volatile Snapshot current;
 
   private volatile Status status = new Status(Status.State.NOT_READY, null, -1, null);
@@ -193,7 +193,7 @@ final class Refresher {
     OverrideIndex index =
         OverrideIndex.of(
             new OverrideSet(export.version(), export.overrides(), List.of()), null, canonical);
-    current =
+    Snapshot boot =
         new Snapshot(
             export.version(),
             true,
@@ -204,9 +204,10 @@ final class Refresher {
             index,
             null,
             context);
-    publish.accept(current);
-    if (current.allCalls != null) {
-      usage.published(current);
+    current = boot;
+    publish.accept(boot);
+    if (boot.allCalls != null) {
+      usage.published(boot);
     }
     setStatus(Status.State.STALE, status.detail());
   }

@@ -162,10 +162,11 @@ final class Snapshot {
   }
 
   private static CompiledFlag compile(Flag flag, boolean hasOverrides, Context context) {
-    CompiledFlag compiled =
-        new CompiledFlag(flag, hasOverrides, context.buckets(), context.usage());
+    // One registry lookup per flag: the same object gives the key, the slot and the counters.
+    FlagUsage stable = context.usage() == null ? null : context.usage().forKey(flag.key());
+    CompiledFlag compiled = new CompiledFlag(flag, hasOverrides, context.buckets(), stable);
     if (context.counting()) {
-      compiled.usage = context.usage().forKey(compiled.key);
+      compiled.usage = stable;
     }
     return compiled;
   }

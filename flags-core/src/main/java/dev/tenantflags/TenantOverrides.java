@@ -9,10 +9,13 @@ import java.util.function.UnaryOperator;
  * for {@link #touched}, the lazy holder's bookkeeping of when it last told its cache about a use.
  */
 final class TenantOverrides implements Evaluator.OverrideSource {
-  static final TenantOverrides NONE = new TenantOverrides(null, null, new Object[0], false);
+  /** The table of a tenant with at most one override; empty, so shared. */
+  private static final Object[] NO_TABLE = new Object[0];
+
+  static final TenantOverrides NONE = new TenantOverrides(null, null, NO_TABLE, false);
 
   /** Used when the store could not be asked; evaluations say their overrides were unavailable. */
-  static final TenantOverrides UNAVAILABLE = new TenantOverrides(null, null, new Object[0], true);
+  static final TenantOverrides UNAVAILABLE = new TenantOverrides(null, null, NO_TABLE, true);
 
   /*
    * Performance: an open-addressed table of [key, Boolean] pairs in one array, so a lookup touches
@@ -80,9 +83,9 @@ final class TenantOverrides implements Evaluator.OverrideSource {
       String[] keys, boolean[] values, UnaryOperator<String> canonical) {
     if (keys.length <= 1) {
       return keys.length == 0
-          ? new TenantOverrides(null, null, new Object[0], false)
+          ? new TenantOverrides(null, null, NO_TABLE, false)
           : new TenantOverrides(
-              canonical(keys[0], canonical), Boolean.valueOf(values[0]), new Object[0], false);
+              canonical(keys[0], canonical), Boolean.valueOf(values[0]), NO_TABLE, false);
     }
     int slots = OpenAddressing.slots(keys.length, 2);
     Object[] table = new Object[slots * 2];
