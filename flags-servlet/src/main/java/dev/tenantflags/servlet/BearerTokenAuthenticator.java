@@ -53,7 +53,8 @@ public final class BearerTokenAuthenticator implements Authenticator {
 
   private final List<Entry> entries;
 
-  private record Entry(byte[] sha256, Caller caller) {}
+  /** A token's SHA-256 and who presents it. */
+  record Entry(byte[] sha256, Caller caller) {}
 
   private BearerTokenAuthenticator(List<Entry> entries) {
     this.entries = List.copyOf(entries);
@@ -92,9 +93,16 @@ public final class BearerTokenAuthenticator implements Authenticator {
 
   @Override
   public Optional<Caller> authenticate(HttpServletRequest request) {
+    return Optional.ofNullable(match(entries, request));
+  }
+
+  /**
+   * The caller whose token the request bears, or null. Shared with {@link StoreTokenAuthenticator}.
+   */
+  static Caller match(List<Entry> entries, HttpServletRequest request) {
     String token = bearer(request);
     if (token == null) {
-      return Optional.empty();
+      return null;
     }
     byte[] presented = sha256(token);
     Caller found = null;
@@ -104,7 +112,7 @@ public final class BearerTokenAuthenticator implements Authenticator {
         found = entry.caller;
       }
     }
-    return Optional.ofNullable(found);
+    return found;
   }
 
   /** The names of the configured tokens (which the API cannot revoke). */

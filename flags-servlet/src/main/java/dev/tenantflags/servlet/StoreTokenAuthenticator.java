@@ -5,7 +5,6 @@ import dev.tenantflags.FeatureFlags;
 import dev.tenantflags.FlagAdmin;
 import dev.tenantflags.TokenAdmin;
 import jakarta.servlet.http.HttpServletRequest;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,13 +46,11 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
   private static final Logger LOG = LoggerFactory.getLogger(StoreTokenAuthenticator.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private record Entry(byte[] sha256, Caller caller) {}
-
   private final TokenAdmin store;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
-  private volatile List<Entry> entries = List.of();
+  private volatile List<BearerTokenAuthenticator.Entry> entries = List.of();
   private volatile long version = Long.MIN_VALUE;
   private volatile boolean failing;
 
@@ -87,18 +84,7 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
 
   @Override
   public Optional<Caller> authenticate(HttpServletRequest request) {
-    String token = BearerTokenAuthenticator.bearer(request);
-    if (token == null) {
-      return Optional.empty();
-    }
-    byte[] presented = BearerTokenAuthenticator.sha256(token);
-    Caller found = null;
-    // Compare against every entry, without stopping early, so timing does not reveal which matched.
-    for (Entry e : entries) {
-      if (MessageDigest.isEqual(e.sha256, presented) && found == null) {
-        found = e.caller;
-      }
-    }
+    Caller found = BearerTokenAuthenticator.match(entries, request);
     if (found != null) {
       lastUsed.put(found.name(), clock.instant());
     }
@@ -179,10 +165,11 @@ public final class StoreTokenAuthenticator implements Authenticator, AutoCloseab
   private synchronized void reload() {
     try {
       long v = store.version();
-      List<Entry> loaded = new ArrayList<>();
+      List<BearerTokenAuthenticator.Entry> loaded = new ArrayList<>();
       for (ApiToken t : store.list()) {
         try {
-          loaded.add(new Entry(HexFormat.of().parseHex(t.sha256()), caller(t)));
+          loaded.add(
+              new BearerTokenAuthenticator.Entry(HexFormat.of().parseHex(t.sha256()), caller(t)));
         } catch (IllegalArgumentException e) {
           LOG.warn("API token '{}' is unreadable and refused: {}", t.name(), e.getMessage());
         }

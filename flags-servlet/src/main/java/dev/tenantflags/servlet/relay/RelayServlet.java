@@ -28,13 +28,11 @@ public final class RelayServlet extends HttpServlet {
   private final transient RelayEndpoints endpoints;
   private final transient Authenticator authenticator;
   private final String defaultEnvironment;
-  private final Role leastRole;
 
   private RelayServlet(Builder b) {
     this.endpoints = new RelayEndpoints(b.broadcaster);
     this.authenticator = b.authenticator;
     this.defaultEnvironment = b.defaultEnvironment;
-    this.leastRole = b.leastRole;
   }
 
   /**
@@ -56,13 +54,13 @@ public final class RelayServlet extends HttpServlet {
           response, 401, "unauthorized", "Unauthorized", "authentication is required");
       return;
     }
-    if (!caller.role().includes(leastRole)) {
+    if (!caller.role().includes(Role.SDK)) {
       RelayEndpoints.problem(
           response,
           403,
           "forbidden",
           "Forbidden",
-          "the relay endpoints need role " + leastRole + " or above");
+          "the relay endpoints need role " + Role.SDK + " or above");
       return;
     }
     String path = request.getRequestURI();
@@ -103,7 +101,6 @@ public final class RelayServlet extends HttpServlet {
     private ChangeBroadcaster broadcaster;
     private Authenticator authenticator;
     private String defaultEnvironment = "production";
-    private Role leastRole = Role.SDK;
 
     private Builder() {}
 
