@@ -453,6 +453,21 @@ final class Refresher {
           listeners.unreadable(published, next, environment);
         }
       }
+    }
+    LazyOverrides l = lazy;
+    if (next != null && l != null) {
+      // Outside stateLock: invalidating may wait for Caffeine's maintenance. Before READY below,
+      // so that READY never answers with a tenant's overrides from before the outage.
+      if (invalidateAll) {
+        l.invalidateAll();
+      } else {
+        l.invalidate(loaded.lazyChanges().tenantIds());
+      }
+    }
+    synchronized (stateLock) {
+      if (closed) {
+        return;
+      }
       storeHealthy = true;
       Status before = status;
       status = status(Status.State.READY, config.clock().instant(), null);
@@ -463,15 +478,6 @@ final class Refresher {
           LOG.info("store reachable again; environment '{}' is READY", environment);
         }
         listeners.status(before, status);
-      }
-    }
-    LazyOverrides l = lazy;
-    if (next != null && l != null) {
-      // Outside stateLock: invalidating may wait for Caffeine's maintenance.
-      if (invalidateAll) {
-        l.invalidateAll();
-      } else {
-        l.invalidate(loaded.lazyChanges().tenantIds());
       }
     }
     firstLoad.countDown();
